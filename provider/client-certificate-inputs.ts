@@ -1,0 +1,71 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { CsrError, inspectCsr } from "./csr";
+import { describeInvalidId } from "./identifiers";
+import { isUnknown } from "./unknown";
+
+/** Inputs of a ClientCertificate after `check`: the CSR is in canonical PEM form. */
+export interface ClientCertificateInputs {
+  zoneId: string;
+  csr: string;
+  validityDays: number;
+}
+
+/**
+ * The longest validity accepted: 15 years, the longest the Cloudflare dashboard offers.
+ * The API schema states no bound, so this catches typos (36500) before an API call.
+ */
+export const MAX_VALIDITY_DAYS = 5475;
+
+/** The result of checking ClientCertificate inputs. */
+export interface InputCheck {
+  inputs: Record<string, unknown>;
+  failures: pulumi.dynamic.CheckFailure[];
+}
+
+/**
+ * Validates ClientCertificate inputs without any network call. Values not yet known
+ * (preview) pass through; a valid CSR is replaced by its canonical PEM so that
+ * line endings or escapes never show up as changes.
+ */
+export async function checkClientCertificateInputs(news: Record<string, unknown>): Promise<InputCheck> {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const inputs: Record<string, unknown> = { ...news };
+
+  const { zoneId, csr, validityDays } = news;
+  if (!isUnknown(zoneId)) {
+    const problem = zoneId === undefined ? "is required: the id of the Cloudflare zone the certificate is for" : describeInvalidId(zoneId);
+    if (problem !== undefined) failures.push({ property: "zoneId", reason: `zoneId ${problem}` });
+  }
+
+  if (!isUnknown(validityDays)) {
+    const problem = describeInvalidValidity(validityDays);
+    if (problem !== undefined) failures.push({ property: "validityDays", reason: `validityDays ${problem}` });
+  }
+
+  if (!isUnknown(csr)) {
+    if (typeof csr !== "string" || csr.trim() === "") {
+      failures.push({ property: "csr", reason: "csr is required: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)" });
+    } else if (csr.length > 65_536) {
+      failures.push({ property: "csr", reason: `csr is ${csr.length} characters long; a certificate signing request is a few kilobytes, check that the right file was read` });
+    } else {
+      try {
+        inputs["csr"] = (await inspectCsr(csr)).pem;
+      } catch (error) {
+        if (!(error instanceof CsrError)) throw error;
+        failures.push({ property: "csr", reason: error.message });
+      }
+    }
+  }
+  return { inputs, failures };
+}
+
+function describeInvalidValidity(value: unknown): string | undefined {
+  if (value === undefined) return `is required: the number of days the certificate is valid, 1 to ${MAX_VALIDITY_DAYS}`;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    return `must be a whole number of days, got ${JSON.stringify(value)}`;
+  }
+  if (value < 1 || value > MAX_VALIDITY_DAYS) {
+    return `must be between 1 and ${MAX_VALIDITY_DAYS} days (15 years), got ${value}`;
+  }
+  return undefined;
+}

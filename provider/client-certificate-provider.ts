@@ -1,0 +1,163 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { CloudflareClient, type CloudflareClientOptions } from "./cloudflare-client";
+import { checkClientCertificateInputs, type ClientCertificateInputs } from "./client-certificate-inputs";
+import { diffClientCertificate } from "./client-certificate-diff";
+import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
+import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
+import { inspectCsr, sameCsr } from "./csr";
+import { AuthenticationError, CloudflareApiError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
+import { describeInvalidId } from "./identifiers";
+import { issueClientCertificate, publicKeyMismatch, type IssueOptions } from "./issue-client-certificate";
+
+/** Cloudflare's "already deleted" answer to revoking a revoked certificate. */
+const CODE_ALREADY_REVOKED = 1407;
+
+/** Properties as the engine hands them over: any may be missing, unknown or of the wrong type. */
+type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
+
+/** Options for driving the provider in-process (tests, scripts). Pulumi programs use none. */
+export interface ClientCertificateProviderOptions {
+  /** HTTP options, and credentials that bypass stack config and environment. */
+  client?: CloudflareClientOptions;
+  /** Recovery tuning for creates whose outcome is unknown. */
+  issue?: IssueOptions;
+}
+
+/**
+ * The dynamic provider behind {@link ClientCertificate}: create = POST, read = GET,
+ * update = reactivation of a certificate pending revocation, delete = revoke.
+ * Constructible with no arguments, so it can be driven in-process.
+ *
+ * Credentials are resolved when a method runs, from stack config (`cloudflare:apiToken`, …)
+ * passed to `configure`, then from the environment; nothing secret is captured in state.
+ */
+export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvider<ClientCertificateInputs, ClientCertificateOutputs> {
+  options: ClientCertificateProviderOptions;
+  configSettings: SettingsSource | undefined;
+
+  constructor(options: ClientCertificateProviderOptions = {}) {
+    this.options = options;
+    this.configSettings = undefined;
+  }
+
+  /** Receives the stack config; credentials in it take precedence over the environment. */
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.configSettings = settingsFromConfig((key) => request.config.get(key));
+  }
+
+  /** Validates inputs before any API call and canonicalises the CSR. */
+  async check(_olds: Unvalidated<ClientCertificateInputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
+    const { inputs, failures } = await checkClientCertificateInputs(news);
+    return { inputs: inputs as unknown as ClientCertificateInputs, failures };
+  }
+
+  /** Plans replacement or reactivation; no network. */
+  async diff(_id: string, olds: Unvalidated<ClientCertificateOutputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.DiffResult> {
+    return diffClientCertificate(olds, news);
+  }
+
+  /** Issues the certificate with one POST and checks that it certifies the CSR's key. */
+  async create(inputs: ClientCertificateInputs): Promise<pulumi.dynamic.CreateResult<ClientCertificateOutputs>> {
+    const csr = await inspectCsr(inputs.csr);
+    const client = this.client();
+    const issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, this.options.issue);
+    const outs = toOutputs(inputs.zoneId, issued);
+    const mismatch = publicKeyMismatch(issued.certificate, csr.publicKeySha256);
+    if (mismatch !== undefined) {
+      try {
+        await client.revokeClientCertificate(inputs.zoneId, issued.id);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IssuedWithErrorsError(issued.id, { ...outs }, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
+      }
+      throw new CloudflareApiError(`creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`);
+    }
+    return { id: issued.id, outs };
+  }
+
+  /**
+   * Reads the certificate for `pulumi refresh` and `ClientCertificate.get`. A certificate
+   * that no longer exists reads as deleted; a revoked one is recorded with its status.
+   */
+  async read(id: string, props?: Unvalidated<ClientCertificateOutputs>): Promise<pulumi.dynamic.ReadResult<ClientCertificateOutputs>> {
+    const zoneId = zoneOf(props, `reading client certificate ${id}`);
+    let outs: ClientCertificateOutputs;
+    try {
+      outs = toOutputs(zoneId, await this.client().getClientCertificate(zoneId, id));
+    } catch (error) {
+      if (error instanceof NotFoundError) return {};
+      throw error;
+    }
+    const recordedCsr = props?.["csr"];
+    const csr = typeof recordedCsr === "string" && sameCsr(recordedCsr, outs.csr) ? recordedCsr : outs.csr;
+    const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays };
+    // Pulumi types ReadResult.inputs as Outputs; the engine stores them as the resource's inputs.
+    return { id, props: outs, inputs: inputs as unknown as ClientCertificateOutputs };
+  }
+
+  /** Reactivates a certificate pending revocation; otherwise re-reads it. */
+  async update(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: ClientCertificateInputs): Promise<pulumi.dynamic.UpdateResult<ClientCertificateOutputs>> {
+    const zoneId = news.zoneId;
+    const client = this.client();
+    if (olds["status"] !== "pending_revocation") {
+      return { outs: toOutputs(zoneId, await client.getClientCertificate(zoneId, id)) };
+    }
+    try {
+      return { outs: toOutputs(zoneId, await client.reactivateClientCertificate(zoneId, id)) };
+    } catch (error) {
+      if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
+      const current = await client.getClientCertificate(zoneId, id).catch(() => undefined);
+      if (current?.status === "revoked") {
+        throw new CloudflareApiError(
+          `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\` to replace it`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Revokes the certificate. Already revoked, pending revocation or gone counts as done. */
+  async delete(id: string, props: Unvalidated<ClientCertificateOutputs>): Promise<void> {
+    const zoneId = zoneOf(props, `revoking client certificate ${id}`);
+    const client = this.client();
+    try {
+      await client.revokeClientCertificate(zoneId, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
+      if (error.hasCode(CODE_ALREADY_REVOKED)) return;
+      if (error.status === undefined) throw error;
+      // An undocumented refusal: the certificate may already be on its way out.
+      let status: string;
+      try {
+        status = (await client.getClientCertificate(zoneId, id)).status;
+      } catch (readError) {
+        if (readError instanceof NotFoundError) return;
+        throw error;
+      }
+      if (status === "revoked" || status === "pending_revocation") return;
+      throw error;
+    }
+  }
+
+  /** A client for the current credentials: stack config first, then the environment. */
+  client(): CloudflareClient {
+    const clientOptions = this.options.client ?? {};
+    if (clientOptions.connection !== undefined) return new CloudflareClient(clientOptions);
+    const connection = resolveConnectionSettings([
+      { origin: "stack config", settings: this.configSettings ?? {} },
+      { origin: "the environment", settings: settingsFromEnvironment() },
+    ]);
+    return new CloudflareClient({ ...clientOptions, connection });
+  }
+}
+
+function zoneOf(props: Unvalidated<ClientCertificateOutputs> | undefined, action: string): string {
+  const zoneId = props?.["zoneId"];
+  const problem = describeInvalidId(zoneId);
+  if (problem !== undefined) {
+    throw new Error(`${action}: zoneId ${problem}; pass the zone with ClientCertificate.get(name, id, { zoneId })`);
+  }
+  return zoneId as string;
+}

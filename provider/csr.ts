@@ -1,0 +1,131 @@
+import { createHash, createPublicKey } from "node:crypto";
+
+/**
+ * Certificate signing requests: accepting the forms users paste (CRLF, literal `\n`
+ * escapes, surrounding text), comparing them by content, and checking that Cloudflare
+ * will sign them.
+ */
+
+const PEM_BLOCK = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/g;
+
+/** A CSR that failed validation; `reason` is a sentence for the `csr` property. */
+export class CsrError extends Error {
+  constructor(readonly reason: string) {
+    super(`csr ${reason}`);
+    this.name = "CsrError";
+  }
+}
+
+/** Key types the Cloudflare managed CA signs, as checked by {@link inspectCsr}. */
+export const SUPPORTED_KEYS = "RSA 2048 to 4096 bits, or ECDSA on P-256 or P-384";
+
+const HOW_TO_MAKE_ONE =
+  "create one with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -subj /CN=client` " +
+  "or declare a CertificateRequest resource";
+
+/** Turns literal `\n` escapes into newlines and CRLF into LF. */
+export function normalizeLineEndings(text: string): string {
+  return text.replace(/\\r\\n|\\n/g, "\n").replace(/\r\n?/g, "\n");
+}
+
+/** Extracts the DER bytes of the single CSR in `text`, or throws {@link CsrError}. */
+export function csrDer(text: string): Buffer {
+  const normalized = normalizeLineEndings(text);
+  const blocks = [...normalized.matchAll(PEM_BLOCK)];
+  if (blocks.length === 0) {
+    throw new CsrError(`is not a PEM certificate signing request: expected a "-----BEGIN CERTIFICATE REQUEST-----" block; ${HOW_TO_MAKE_ONE}`);
+  }
+  if (blocks.length > 1) {
+    throw new CsrError(`holds ${blocks.length} certificate signing requests; give exactly one per ClientCertificate`);
+  }
+  const body = (blocks[0]?.[2] ?? "").replace(/\s+/g, "");
+  if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
+    throw new CsrError("has a PEM block whose body is not valid base64; copy the whole file, including the BEGIN and END lines");
+  }
+  return Buffer.from(body, "base64");
+}
+
+/** Formats DER bytes as a canonical PEM CSR: LF line endings, 64 columns, trailing newline. */
+export function csrPem(der: Uint8Array): string {
+  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+}
+
+/**
+ * Whether two CSR texts hold the same request. Compares DER bytes, so line endings,
+ * trailing newlines, escapes and line wrapping never cause a difference. Texts that do
+ * not parse are compared after normalising line endings.
+ */
+export function sameCsr(a: string, b: string): boolean {
+  try {
+    return csrDer(a).equals(csrDer(b));
+  } catch {
+    return normalizeLineEndings(a).trim() === normalizeLineEndings(b).trim();
+  }
+}
+
+/** What {@link inspectCsr} learned about a valid CSR. */
+export interface CsrFacts {
+  /** Canonical PEM of the request. */
+  pem: string;
+  /** The subject, as an RFC 4514-style string. */
+  subject: string;
+  /** E.g. "RSA 2048" or "ECDSA P-256". */
+  keyDescription: string;
+  /** SHA-256 of the subject public key info (DER), hex: identifies the key pair. */
+  publicKeySha256: string;
+}
+
+/** SHA-256 hex of a public key's SPKI DER. */
+export function spkiSha256(spkiDer: ArrayBuffer | Uint8Array): string {
+  return createHash("sha256").update(new Uint8Array(spkiDer)).digest("hex");
+}
+
+/**
+ * Parses a CSR, verifies its self-signature and checks that its key is one the
+ * Cloudflare CA signs. Throws {@link CsrError} with the reason otherwise.
+ */
+export async function inspectCsr(text: string): Promise<CsrFacts> {
+  const der = csrDer(text);
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  let request: InstanceType<typeof x509.Pkcs10CertificateRequest>;
+  try {
+    request = new x509.Pkcs10CertificateRequest(der);
+  } catch {
+    throw new CsrError(`does not decode as a PKCS#10 certificate signing request; ${HOW_TO_MAKE_ONE}`);
+  }
+  const spki = new Uint8Array(request.publicKey.rawData);
+  const keyDescription = describeKey(spki);
+  let verified: boolean;
+  try {
+    verified = await request.verify();
+  } catch {
+    verified = false;
+  }
+  if (!verified) {
+    throw new CsrError("has a signature that does not verify with its own public key: it was altered or signed with another key; create it again from the private key");
+  }
+  return { pem: csrPem(der), subject: request.subject, keyDescription, publicKeySha256: spkiSha256(spki) };
+}
+
+function describeKey(spki: Uint8Array): string {
+  let details: { type: string | undefined; modulusLength?: number | undefined; namedCurve?: string | undefined };
+  try {
+    const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+    details = { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
+  } catch {
+    throw new CsrError(`has a public key this package cannot read; Cloudflare signs ${SUPPORTED_KEYS}`);
+  }
+  if (details.type === "rsa") {
+    const bits = details.modulusLength ?? 0;
+    if (bits < 2048 || bits > 4096) throw new CsrError(`has an RSA key of ${bits} bits; Cloudflare signs ${SUPPORTED_KEYS}`);
+    return `RSA ${bits}`;
+  }
+  if (details.type === "ec") {
+    const curve = { prime256v1: "P-256", "P-256": "P-256", secp384r1: "P-384", "P-384": "P-384" }[details.namedCurve ?? ""];
+    if (curve === undefined) throw new CsrError(`has an ECDSA key on curve ${details.namedCurve}; Cloudflare signs ${SUPPORTED_KEYS}`);
+    return `ECDSA ${curve}`;
+  }
+  throw new CsrError(`has a key of type ${details.type ?? "unknown"}; Cloudflare signs ${SUPPORTED_KEYS}`);
+}

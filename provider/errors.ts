@@ -1,0 +1,110 @@
+import type { ApiMessage } from "./api-types";
+
+/** What the client was doing when a request failed, for messages like "revoking client certificate 9f2c… in zone 023e…". */
+export interface OperationContext {
+  /** A gerund phrase: "creating client certificate", "listing client certificates". */
+  action: string;
+  zoneId: string;
+  certificateId?: string;
+}
+
+/** Describes an operation for error messages. */
+export function describeOperation(context: OperationContext): string {
+  const target = context.certificateId === undefined ? "" : ` ${context.certificateId}`;
+  return `${context.action}${target} in zone ${context.zoneId}`;
+}
+
+interface CloudflareApiErrorOptions {
+  status?: number;
+  errors?: ApiMessage[];
+  cause?: unknown;
+}
+
+/**
+ * A Cloudflare API call failed. Carries the HTTP status (absent when no response
+ * arrived), the Cloudflare `errors[]` and the original cause. Messages never
+ * contain credentials.
+ */
+export class CloudflareApiError extends Error {
+  /** HTTP status of the response, or `undefined` when the request never got one. */
+  readonly status: number | undefined;
+  /** The Cloudflare error entries of the response envelope. */
+  readonly errors: readonly ApiMessage[];
+
+  constructor(message: string, options: CloudflareApiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status;
+    this.errors = options.errors ?? [];
+  }
+
+  /** The Cloudflare error codes, e.g. `[1415]`. */
+  get codes(): number[] {
+    return this.errors.map((error) => error.code);
+  }
+
+  /** Whether the response carried Cloudflare error `code`. */
+  hasCode(code: number): boolean {
+    return this.errors.some((error) => error.code === code);
+  }
+}
+
+/** The credentials were rejected (HTTP 401/403 or an authentication error code). */
+export class AuthenticationError extends CloudflareApiError {}
+
+/** The zone or certificate does not exist (HTTP 404 or Cloudflare error 1415). */
+export class NotFoundError extends CloudflareApiError {}
+
+/** Cloudflare refused the request for exceeding its rate limit, and waiting was not possible within the retry budget. */
+export class RateLimitedError extends CloudflareApiError {
+  /** How long Cloudflare asked the client to wait, in seconds, when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: CloudflareApiErrorOptions & { retryAfterSeconds?: number | undefined }) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** Credentials or endpoint are missing or unusable; the message names the variables and config keys to set. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A certificate was issued but a later step failed. The dynamic-provider host turns an error
+ * with `id` into a partial-create result, so the engine records the certificate in state
+ * instead of losing track of it.
+ */
+export class IssuedWithErrorsError extends Error {
+  /** The id of the certificate that was issued. */
+  readonly id: string;
+  /** The outputs to record for the issued certificate. */
+  readonly properties: Record<string, unknown>;
+  /** What went wrong after issuance. */
+  readonly reasons: string[];
+
+  constructor(id: string, properties: Record<string, unknown>, reasons: string[]) {
+    super(`client certificate ${id} was issued and recorded in state, but: ${reasons.join("; ")}`);
+    this.name = new.target.name;
+    this.id = id;
+    this.properties = properties;
+    this.reasons = reasons;
+  }
+}
+
+/** Formats Cloudflare's `errors[]` as "Cloudflare error 1407: already revoked; ...". */
+export function formatApiErrors(errors: readonly ApiMessage[]): string {
+  if (errors.length === 0) return "no error details in the response";
+  return errors.map((error) => `Cloudflare error ${error.code}: ${error.message}`).join("; ");
+}
+
+/**
+ * A non-idempotent request (a certificate POST) failed in a way that does not tell whether
+ * Cloudflare acted on it: a timeout, a dropped connection, a 5xx or an unreadable answer.
+ * Callers must find out before trying again.
+ */
+export class UncertainOutcomeError extends CloudflareApiError {}

@@ -1,0 +1,223 @@
+import type { Got } from "got" with { "resolution-mode": "import" };
+import type { ApiEnvelope, ApiMessage } from "./api-types";
+import { authenticationHeaders, type ConnectionSettings } from "./credentials";
+import {
+  AuthenticationError,
+  CloudflareApiError,
+  NotFoundError,
+  RateLimitedError,
+  UncertainOutcomeError,
+  describeOperation,
+  formatApiErrors,
+  type OperationContext,
+} from "./errors";
+import { DEFAULT_RETRY_POLICY, decideRetry, failedBeforeSending, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry-policy";
+
+/** Tuning of the HTTP layer. */
+export interface TransportOptions {
+  /** Time limit of one attempt, from connect to the last byte. @default 30000 */
+  timeoutMs?: number;
+  /** Overrides of the retry policy. */
+  retry?: Partial<RetryPolicy>;
+  /** Waits between attempts; replaceable so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Which failures a request may retry:
+ * - `idempotent`: any transient failure (GET, PATCH reactivate, DELETE revoke);
+ * - `unsent-only`: only failures that prove the server did not act (429, connection refused),
+ *   because repeating a certificate POST could issue a second certificate.
+ */
+export type RetryMode = "idempotent" | "unsent-only";
+
+/** One API call. */
+export interface ApiRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path below the base URL, without a leading slash. */
+  path: string;
+  query?: Record<string, string | number>;
+  body?: unknown;
+  context: OperationContext;
+  retryMode: RetryMode;
+}
+
+/** A successful, unwrapped response. */
+export interface ApiResponse<T> {
+  result: T;
+  envelope: ApiEnvelope<T>;
+}
+
+/** Cloudflare codes that mean the credentials were rejected. */
+const AUTHENTICATION_CODES = new Set([6003, 6111, 9103, 9106, 9109, 10000, 10001]);
+
+/** Cloudflare's "Invalid Certificate ID". */
+export const CODE_CERTIFICATE_NOT_FOUND = 1415;
+
+type AttemptOutcome =
+  | { kind: "response"; status: number; headers: Record<string, string | string[] | undefined>; envelope: ApiEnvelope<unknown> | undefined; rawBody: string }
+  | { kind: "no-response"; code: string | undefined; message: string };
+
+/**
+ * Sends Cloudflare API requests through one `got` instance: authentication,
+ * envelope unwrapping, error mapping and the retry loop.
+ */
+export class HttpTransport {
+  readonly baseUrl: string;
+  readonly policy: RetryPolicy;
+  readonly timeoutMs: number;
+  /** Kept off enumerable properties so credentials never show up when the transport is logged. */
+  declare private readonly headers: Record<string, string>;
+  declare private client: Got | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(connection: ConnectionSettings, options: TransportOptions = {}) {
+    this.baseUrl = connection.baseUrl;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    Object.defineProperty(this, "headers", { value: authenticationHeaders(connection.credentials), enumerable: false });
+    Object.defineProperty(this, "client", { value: undefined, enumerable: false, writable: true });
+  }
+
+  /** Sends `request`, retrying as its mode allows, and returns the unwrapped result. */
+  async send<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+    let waitedMs = 0;
+    for (let retryIndex = 0; ; retryIndex++) {
+      const outcome = await this.attempt(request);
+      const failure = this.classify<T>(request, outcome);
+      if (failure.kind === "success") return failure.response;
+      if (failure.kind === "final") throw failure.error;
+      const decision = decideRetry({ retryIndex, waitedMs, retryAfterMs: failure.retryAfterMs, policy: this.policy });
+      if (!decision.retry) throw failure.giveUp(decision.reason);
+      await this.sleep(decision.delayMs);
+      waitedMs += decision.delayMs;
+    }
+  }
+
+  private async http(): Promise<Got> {
+    if (this.client === undefined) {
+      const { default: got } = await import("got");
+      this.client = got.extend({
+        prefixUrl: this.baseUrl,
+        headers: { ...this.headers, "user-agent": "pulumi-cloudflare-mtls", accept: "application/json" },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: "text",
+        timeout: { request: this.timeoutMs },
+      });
+    }
+    return this.client;
+  }
+
+  private async attempt(request: ApiRequest): Promise<AttemptOutcome> {
+    const http = await this.http();
+    try {
+      const response = await http(request.path, {
+        method: request.method,
+        ...(request.query === undefined ? {} : { searchParams: request.query }),
+        ...(request.body === undefined ? {} : { json: request.body }),
+      });
+      return {
+        kind: "response",
+        status: response.statusCode,
+        headers: response.headers,
+        envelope: parseEnvelope(response.body),
+        rawBody: response.body,
+      };
+    } catch (error) {
+      // got's errors hold the request options, headers included: keep only code and message.
+      const { code, message } = error as { code?: string; message?: string };
+      return { kind: "no-response", code, message: message ?? String(error) };
+    }
+  }
+
+  private classify<T>(
+    request: ApiRequest,
+    outcome: AttemptOutcome,
+  ):
+    | { kind: "success"; response: ApiResponse<T> }
+    | { kind: "final"; error: Error }
+    | { kind: "retryable"; retryAfterMs: number | undefined; giveUp: (reason: string) => Error } {
+    const operation = describeOperation(request.context);
+    const unsentOnly = request.retryMode === "unsent-only";
+
+    if (outcome.kind === "no-response") {
+      const detail = `${outcome.message}${outcome.code === undefined ? "" : ` (${outcome.code})`}`;
+      const retryable = unsentOnly ? failedBeforeSending(outcome.code) : isRetryableErrorCode(outcome.code);
+      const makeError = (reason?: string): Error =>
+        unsentOnly && !failedBeforeSending(outcome.code)
+          ? new UncertainOutcomeError(`${operation}: no response from Cloudflare: ${detail}`)
+          : new CloudflareApiError(`${operation}: no response from Cloudflare: ${detail}${reason === undefined ? "" : `; ${reason}`}`);
+      return retryable ? { kind: "retryable", retryAfterMs: undefined, giveUp: makeError } : { kind: "final", error: makeError() };
+    }
+
+    const { status, envelope } = outcome;
+    if (status >= 200 && status < 300 && envelope?.success === true && envelope.result !== null) {
+      return { kind: "success", response: { result: envelope.result as T, envelope: envelope as ApiEnvelope<T> } };
+    }
+
+    if (envelope === undefined) {
+      const message = `${operation}: Cloudflare answered HTTP ${status} with a body that is not a Cloudflare API response (${describeBody(outcome.rawBody)})`;
+      if (unsentOnly && status !== 429) return { kind: "final", error: new UncertainOutcomeError(message, { status }) };
+      if (status < 300 || isRetryableStatus(status)) {
+        return { kind: "retryable", retryAfterMs: parseRetryAfter(outcome.headers, Date.now()), giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status }) };
+      }
+      return { kind: "final", error: new CloudflareApiError(message, { status }) };
+    }
+
+    const errors = envelope.errors ?? [];
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(outcome.headers, Date.now());
+      return {
+        kind: "retryable",
+        retryAfterMs,
+        giveUp: (reason) =>
+          new RateLimitedError(`${operation}: rate limited by Cloudflare (${formatApiErrors(errors)}); ${reason}`, {
+            status,
+            errors,
+            retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+          }),
+      };
+    }
+    if (isRetryableStatus(status) || (status < 300 && envelope.success !== false)) {
+      const message = `${operation}: ${formatApiErrors(errors)} (HTTP ${status})`;
+      if (unsentOnly) return { kind: "final", error: new UncertainOutcomeError(message, { status, errors }) };
+      return { kind: "retryable", retryAfterMs: parseRetryAfter(outcome.headers, Date.now()), giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status, errors }) };
+    }
+    return { kind: "final", error: mapApiError(operation, status, errors) };
+  }
+}
+
+function mapApiError(operation: string, status: number, errors: ApiMessage[]): CloudflareApiError {
+  const base = `${operation}: ${formatApiErrors(errors)} (HTTP ${status})`;
+  if (status === 401 || status === 403 || errors.some((error) => AUTHENTICATION_CODES.has(error.code))) {
+    return new AuthenticationError(
+      `${base}; check the credentials in CLOUDFLARE_API_TOKEN (or cloudflare:apiToken): the token needs "SSL and Certificates Write" on this zone, and API Shield must be available on it`,
+      { status, errors },
+    );
+  }
+  if (status === 404 || errors.some((error) => error.code === CODE_CERTIFICATE_NOT_FOUND)) {
+    return new NotFoundError(base, { status, errors });
+  }
+  return new CloudflareApiError(base, { status, errors });
+}
+
+function parseEnvelope(body: string): ApiEnvelope<unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { success?: unknown }).success !== "boolean") return undefined;
+  const envelope = parsed as ApiEnvelope<unknown>;
+  return { ...envelope, errors: Array.isArray(envelope.errors) ? envelope.errors : [], messages: Array.isArray(envelope.messages) ? envelope.messages : [] };
+}
+
+function describeBody(body: string): string {
+  if (body.length === 0) return "empty body";
+  const printable = body.slice(0, 60).replace(/[^\x20-\x7e]/g, "?");
+  return `starts with "${printable}"${body.length > 60 ? "…" : ""}`;
+}

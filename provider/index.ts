@@ -1,0 +1,23 @@
+export { ClientCertificate, type ClientCertificateArgs } from "./client-certificate";
+export { ClientCertificateProvider, type ClientCertificateProviderOptions } from "./client-certificate-provider";
+export type { ClientCertificateInputs } from "./client-certificate-inputs";
+export { MAX_VALIDITY_DAYS } from "./client-certificate-inputs";
+export type { ClientCertificateOutputs } from "./client-certificate-outputs";
+export { listClientCertificates, type ListedClientCertificate } from "./list-client-certificates";
+export { CloudflareClient, type CloudflareClientOptions, type ClientCertificatePage } from "./cloudflare-client";
+export { issueClientCertificate, type IssueOptions } from "./issue-client-certificate";
+export type { ConnectionSettings, Credentials } from "./credentials";
+export { DEFAULT_BASE_URL } from "./credentials";
+export type { TransportOptions } from "./http-transport";
+export type { RetryPolicy } from "./retry-policy";
+export { DEFAULT_RETRY_POLICY } from "./retry-policy";
+export {
+  AuthenticationError,
+  CloudflareApiError,
+  ConfigurationError,
+  IssuedWithErrorsError,
+  NotFoundError,
+  RateLimitedError,
+  UncertainOutcomeError,
+} from "./errors";
+export type { ApiClientCertificate, CertificateStatus, CertificateStatusFilter } from "./api-types";

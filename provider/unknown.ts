@@ -1,0 +1,7 @@
+/** The marker the engine puts in place of values not yet known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Whether a property is not yet known (preview of a value computed by another resource). */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
