@@ -1,0 +1,62 @@
+import { checkClientCertificateInputs, MAX_VALIDITY_DAYS } from "../provider/client-certificate-inputs";
+import { UNKNOWN } from "../provider/unknown";
+import { csrFixture } from "./fixtures/csr-fixtures";
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const csr = csrFixture("ecdsa-p256");
+const valid = { zoneId, csr, validityDays: 365 };
+
+describe("checkClientCertificateInputs", () => {
+  test("accepts valid inputs and returns the CSR in canonical form", async () => {
+    const { inputs, failures } = await checkClientCertificateInputs({ ...valid, csr: csr.replace(/\n/g, "\r\n").trimEnd() });
+    expect(failures).toEqual([]);
+    expect(inputs).toEqual(valid);
+  });
+
+  test("accepts a CSR given with literal \\n escapes, as environment variables often carry it", async () => {
+    const { inputs, failures } = await checkClientCertificateInputs({ ...valid, csr: csr.trim().replace(/\n/g, "\\n") });
+    expect(failures).toEqual([]);
+    expect(inputs["csr"]).toBe(csr);
+  });
+
+  test("lets unknown preview values through untouched", async () => {
+    const news = { zoneId: UNKNOWN, csr: UNKNOWN, validityDays: UNKNOWN };
+    expect(await checkClientCertificateInputs(news)).toEqual({ inputs: news, failures: [] });
+  });
+
+  const cases: Array<{ name: string; input: Record<string, unknown>; property: string; reason: RegExp }> = [
+    { name: "a missing zone", input: { ...valid, zoneId: undefined }, property: "zoneId", reason: /^zoneId is required/ },
+    { name: "a zone name instead of its id", input: { ...valid, zoneId: "example.com" }, property: "zoneId", reason: /^zoneId must be 32 lowercase hex characters \(got 11 characters\)/ },
+    { name: "an uppercase zone id", input: { ...valid, zoneId: zoneId.toUpperCase() }, property: "zoneId", reason: /^zoneId must be lowercase hex/ },
+    { name: "a numeric zone id", input: { ...valid, zoneId: 42 }, property: "zoneId", reason: /^zoneId must be a string, got number/ },
+    { name: "a missing validity", input: { ...valid, validityDays: undefined }, property: "validityDays", reason: /^validityDays is required/ },
+    { name: "a fractional validity", input: { ...valid, validityDays: 1.5 }, property: "validityDays", reason: /^validityDays must be a whole number of days, got 1.5/ },
+    { name: "a validity given as text", input: { ...valid, validityDays: "365" }, property: "validityDays", reason: /^validityDays must be a whole number of days, got "365"/ },
+    { name: "a zero validity", input: { ...valid, validityDays: 0 }, property: "validityDays", reason: /^validityDays must be between 1 and 5475 days \(15 years\), got 0/ },
+    { name: "a validity over 15 years", input: { ...valid, validityDays: MAX_VALIDITY_DAYS + 1 }, property: "validityDays", reason: /got 5476$/ },
+    { name: "a missing CSR", input: { ...valid, csr: undefined }, property: "csr", reason: /^csr is required: a PEM certificate signing request/ },
+    { name: "a blank CSR", input: { ...valid, csr: "  \n" }, property: "csr", reason: /^csr is required/ },
+    { name: "a private key instead of a CSR", input: { ...valid, csr: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----" }, property: "csr", reason: /^csr is not a PEM certificate signing request/ },
+    { name: "a CSR with a weak RSA key", input: { ...valid, csr: csrFixture("rsa-1024") }, property: "csr", reason: /^csr has an RSA key of 1024 bits/ },
+    { name: "a tampered CSR", input: { ...valid, csr: csrFixture("ecdsa-p256-bad-signature") }, property: "csr", reason: /^csr has a signature that does not verify/ },
+    { name: "a huge CSR", input: { ...valid, csr: "x".repeat(70_000) }, property: "csr", reason: /^csr is 70000 characters long/ },
+  ];
+  test.each(cases)("reports $name on $property", async ({ input, property, reason }) => {
+    const { failures } = await checkClientCertificateInputs(input);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.property).toBe(property);
+    expect(failures[0]?.reason).toMatch(reason);
+  });
+
+  test("reports every bad property at once", async () => {
+    const { failures } = await checkClientCertificateInputs({ zoneId: "nope", csr: "nope", validityDays: -1 });
+    expect(failures.map((failure) => failure.property)).toEqual(["zoneId", "validityDays", "csr"]);
+  });
+
+  test("never echoes the CSR body into a failure reason", async () => {
+    const { failures } = await checkClientCertificateInputs({ ...valid, csr: csrFixture("ecdsa-p256-bad-signature") });
+    const body = csr.split("\n")[1] ?? "";
+    expect(body.length).toBeGreaterThan(20);
+    expect(JSON.stringify(failures)).not.toContain(body.slice(0, 20));
+  });
+});

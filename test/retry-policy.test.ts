@@ -1,0 +1,53 @@
+import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter } from "../provider/retry-policy";
+
+const now = Date.parse("2026-11-29T12:00:00Z");
+
+describe("parseRetryAfter", () => {
+  const cases: Array<{ name: string; headers: Record<string, string>; want: number | undefined }> = [
+    { name: "seconds", headers: { "retry-after": "300" }, want: 300_000 },
+    { name: "fractional seconds", headers: { "retry-after": "1.5" }, want: 1_500 },
+    { name: "milliseconds header first", headers: { "retry-after-ms": "250", "retry-after": "9" }, want: 250 },
+    { name: "an HTTP date", headers: { "retry-after": "Sun, 29 Nov 2026 12:00:30 GMT" }, want: 30_000 },
+    { name: "a date in the past", headers: { "retry-after": "Sun, 29 Nov 2026 11:00:00 GMT" }, want: 0 },
+    { name: "garbage", headers: { "retry-after": "soon" }, want: undefined },
+    { name: "no header", headers: {}, want: undefined },
+  ];
+  test.each(cases)("reads $name", ({ headers, want }) => {
+    expect(parseRetryAfter(headers, now)).toBe(want);
+  });
+});
+
+describe("backoffDelay", () => {
+  test("doubles from 0.5 s, caps at 8 s and jitters within the upper half", () => {
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 0))).toEqual([250, 500, 1000, 2000, 4000, 4000]);
+  });
+});
+
+describe("decideRetry", () => {
+  test("honours a server's Retry-After even beyond the backoff cap", () => {
+    expect(decideRetry({ retryIndex: 0, waitedMs: 0, retryAfterMs: 300_000, policy: DEFAULT_RETRY_POLICY })).toEqual({ retry: true, delayMs: 300_000 });
+  });
+
+  test("refuses a wait that would exceed the total budget and says why", () => {
+    const decision = decideRetry({ retryIndex: 1, waitedMs: 60_000, retryAfterMs: 300_000, policy: DEFAULT_RETRY_POLICY });
+    expect(decision).toEqual({ retry: false, reason: "Cloudflare asked to wait 300 s, which would exceed the retry budget of 330 s (already waited 60 s)" });
+  });
+
+  test("stops after the configured number of retries", () => {
+    expect(decideRetry({ retryIndex: 4, waitedMs: 0, retryAfterMs: undefined, policy: DEFAULT_RETRY_POLICY })).toEqual({ retry: false, reason: "gave up after 5 attempts" });
+  });
+});
+
+test.each([
+  [408, true],
+  [429, true],
+  [500, true],
+  [503, true],
+  [400, false],
+  [403, false],
+  [404, false],
+  [409, false],
+])("status %i is retryable: %s", (status, want) => {
+  expect(isRetryableStatus(status)).toBe(want);
+});
