@@ -21,3 +21,7 @@ export {
   UncertainOutcomeError,
 } from "./errors";
 export type { ApiClientCertificate, CertificateStatus, CertificateStatusFilter } from "./api-types";
+export { CertificateRequest, type CertificateRequestArgs, type CertificateSubjectArgs } from "./certificate-request";
+export { CertificateRequestProvider, type CertificateRequestInputs, type CertificateRequestOutputs } from "./certificate-request-provider";
+export type { CertificateSubject } from "./certificate-subject";
+export { generateKeyAndCsr, keyAlgorithms, type KeyAlgorithm, type KeyAndCsr, type KeyAndCsrRequest } from "./key-generation";
