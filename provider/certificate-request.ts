@@ -16,7 +16,9 @@ export interface CertificateRequestArgs {
    * and nothing documents that its CA copies SANs into the certificate.
    *
    * @example
+   * ```ts
    * { commonName: "api-client.example.com", organization: "Example", country: "US" }
+   * ```
    */
   readonly subject: pulumi.Input<CertificateSubjectArgs>;
   /**
@@ -35,6 +37,7 @@ export interface CertificateRequestArgs {
  * Nothing is generated while the program runs, so a preview shows the outputs as unknown until the first `up`.
  *
  * @example
+ * ```ts
  * const request = new CertificateRequest("api-client", {
  *   subject: { commonName: "api-client.example.com", organization: "Example" },
  *   keyAlgorithm: "ECDSA_P256",
@@ -44,7 +47,8 @@ export interface CertificateRequestArgs {
  *   csr: request.csrPem,
  *   validityDays: 365,
  * });
- * export const clientKey = request.privateKeyPem;
+ * export const clientKey = request.privateKeyPem; // secret
+ * ```
  */
 export class CertificateRequest extends pulumi.dynamic.Resource {
   /** The subject as written into the CSR. */
@@ -76,7 +80,7 @@ export class CertificateRequest extends pulumi.dynamic.Resource {
         publicKeyFingerprintSha256: undefined,
       },
       // Returning pulumi.secret() from a dynamic provider does not mark an output secret; this option does.
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKeyPem"] },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["privateKeyPem"] }),
       "cloudflare-mtls",
       "CertificateRequest",
     );

@@ -7,11 +7,13 @@ import { isUnknown } from "./unknown";
  * certificate (`common_name`, `organization`, `organizational_unit`, `country`, `state`, `location`).
  *
  * @example
+ * ```ts
  * const subject: CertificateSubject = {
  *   commonName: "api-client.example.com",
  *   organization: "Example",
  *   country: "US",
  * };
+ * ```
  */
 export interface CertificateSubject {
   /**

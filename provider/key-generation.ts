@@ -47,10 +47,12 @@ export interface KeyAndCsr {
  * Generates a key pair with WebCrypto and a CSR for it with `@peculiar/x509`. Each call makes a new key.
  *
  * @example
+ * ```ts
  * const { csrPem, privateKeyPem } = await generateKeyAndCsr({
  *   subject: { commonName: "api-client.example.com", organization: "Example" },
  *   keyAlgorithm: "ECDSA_P256",
  * });
+ * ```
  */
 export async function generateKeyAndCsr(request: KeyAndCsrRequest): Promise<KeyAndCsr> {
   // Loaded here rather than at the top so that a serialized dynamic provider requires them when it runs:
