@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { ClientCertificate } from "../../provider";
+import { ClientCertificate } from "pulumi-cloudflare-mtls";
 
 // A client certificate for a CSR made elsewhere (openssl, an HSM, a colleague): pass the
 // PEM text in config `csr` or a file path in `csrFile`.

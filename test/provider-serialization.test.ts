@@ -1,0 +1,89 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { csrFixture } from "./fixtures/csr-fixtures";
+
+// The provider object travels in state as text (`__provider`) and is rebuilt in another process.
+// These tests do what `new dynamic.Resource` and the dynamic-provider host do, in real Node
+// processes: serialize, then rebuild from the text and run check and diff.
+
+const repo = join(__dirname, "..");
+const serializeScript = join(__dirname, "serialization", "serialize-provider.cjs");
+const runScript = join(__dirname, "serialization", "run-serialized-provider.cjs");
+const planted = "planted-token-must-not-be-captured";
+
+function serialize(cwd: string, moduleName: string, className: string): string {
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, className], {
+    cwd,
+    env: { ...process.env, CLOUDFLARE_API_TOKEN: planted },
+    encoding: "utf8",
+  });
+  return (JSON.parse(output) as { text: string }).text;
+}
+
+function runSerialized(cwd: string, text: string, news: Record<string, unknown>): { check: { failures?: unknown[]; inputs: Record<string, unknown> }; diff: { changes: boolean } } {
+  return JSON.parse(execFileSync(process.execPath, [runScript], { cwd, input: JSON.stringify({ text, news }), encoding: "utf8" }));
+}
+
+/** A project directory where the package is installed under node_modules, as users have it. */
+function installedLayout(): string {
+  const project = mkdtempSync(join(tmpdir(), "mtls-installed-"));
+  const modules = join(project, "node_modules");
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(repo, "node_modules"))) {
+    if (entry === ".bin" || entry === "pulumi-cloudflare-mtls") continue;
+    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
+  }
+  const installed = join(modules, "pulumi-cloudflare-mtls");
+  mkdirSync(installed);
+  cpSync(join(repo, "package.json"), join(installed, "package.json"));
+  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+  return project;
+}
+
+const news = { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", csr: csrFixture("ecdsa-p256").replace(/\n/g, "\r\n"), validityDays: 30 };
+
+describe.each([
+  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
+  { layout: "an installed package (provider referenced by require)", project: installedLayout, moduleName: "pulumi-cloudflare-mtls" },
+])("ClientCertificateProvider serialized from $layout", ({ project, moduleName }) => {
+  let cwd: string;
+  let text: string;
+
+  beforeAll(() => {
+    cwd = project();
+    text = serialize(cwd, moduleName, "ClientCertificateProvider");
+    console.log(`__provider for ClientCertificate from ${moduleName}: ${Buffer.byteLength(text)} bytes`);
+  });
+  afterAll(() => {
+    if (cwd !== repo) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  test("captures no credentials and no certificate material", () => {
+    expect(text).not.toContain(planted);
+    expect(text).not.toContain(csrFixture("ecdsa-p256").split("\n")[1]);
+  });
+
+  test("still checks and diffs after being rebuilt from text", () => {
+    const { check, diff } = runSerialized(cwd, text, news);
+    expect(check.failures).toEqual([]);
+    expect(check.inputs["csr"]).toBe(csrFixture("ecdsa-p256"));
+    expect(diff.changes).toBe(false);
+  });
+
+  test("still reports bad input after being rebuilt from text", () => {
+    const { check } = runSerialized(cwd, text, { ...news, validityDays: 0 });
+    expect(check.failures).toEqual([{ property: "validityDays", reason: "validityDays must be between 1 and 5475 days (15 years), got 0" }]);
+  });
+});
+
+test("an installed package's provider requires its modules by package path instead of inlining them", () => {
+  const cwd = installedLayout();
+  try {
+    const text = serialize(cwd, "pulumi-cloudflare-mtls", "ClientCertificateProvider");
+    expect(text).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\/[a-z-]+\.js"\)/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
