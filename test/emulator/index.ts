@@ -1,0 +1,12 @@
+export { startEmulator, type Emulator, type EmulatorOptions } from "./server";
+export { CertificateAuthority, CA_NAME, type CertificateAuthorityPem } from "./certificate-authority";
+export type { StoredCertificate } from "./certificate-store";
+export type { ClientCertificateResource } from "./client-certificate-resource";
+export type { Envelope, ResultInfo } from "./envelope";
+export { ApiError, apiErrors, type ErrorEntry } from "./errors";
+export { FAULT_KINDS, type FaultKind, type FaultRoute, type FaultSpec, type PendingFault } from "./faults";
+export type { CertificateStatus } from "./lifecycle";
+export { PER_PAGE_DEFAULT, PER_PAGE_MAX, PER_PAGE_MIN } from "./list-query";
+export { CLOUDFLARE_RATE_LIMIT, type RateLimitConfig } from "./rate-limiter";
+export type { RecordedRequest, RequestCounters } from "./request-log";
+export { ROUTE_NAMES, type RouteName } from "./routes";

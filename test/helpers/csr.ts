@@ -1,0 +1,113 @@
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { webcrypto } from "node:crypto";
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+/** Key types for test CSRs. RSA-1024 and Ed25519 exist to test rejection. */
+export type CsrKeyAlgorithm = "RSA-1024" | "RSA-2048" | "RSA-3072" | "RSA-4096" | "ECDSA-P256" | "ECDSA-P384" | "Ed25519";
+
+export interface GenerateCsrOptions {
+  readonly commonName: string;
+  readonly organization?: string;
+  readonly organizationalUnit?: string;
+  readonly country?: string;
+  readonly state?: string;
+  readonly locality?: string;
+  /** @default "ECDSA-P256" (fast; RSA key generation is slow on small machines) */
+  readonly algorithm?: CsrKeyAlgorithm;
+  /** Generate a new key instead of reusing this test file's key for the algorithm. @default false */
+  readonly freshKey?: boolean;
+  /** Line endings of `csrPem`. @default "\n" */
+  readonly lineEnding?: "\n" | "\r\n";
+}
+
+export interface GeneratedCsr {
+  /** PEM with a trailing line ending. */
+  readonly csrPem: string;
+  /** SPKI PEM of the CSR's public key. */
+  readonly publicKeyPem: string;
+  readonly privateKey: CryptoKey;
+  /** PKCS#8 PEM of the private key. */
+  readonly privateKeyPem: string;
+}
+
+interface KeyParameters {
+  readonly generate: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams | webcrypto.Algorithm;
+  readonly signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
+}
+
+const RSA_EXPONENT = new Uint8Array([1, 0, 1]);
+const rsa = (modulusLength: number): KeyParameters => ({
+  generate: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength, publicExponent: RSA_EXPONENT },
+  signing: { name: "RSASSA-PKCS1-v1_5" },
+});
+
+const PARAMETERS: Readonly<Record<CsrKeyAlgorithm, KeyParameters>> = {
+  "RSA-1024": rsa(1024),
+  "RSA-2048": rsa(2048),
+  "RSA-3072": rsa(3072),
+  "RSA-4096": rsa(4096),
+  "ECDSA-P256": {
+    generate: { name: "ECDSA", namedCurve: "P-256" },
+    signing: { name: "ECDSA", hash: "SHA-256" } as webcrypto.EcdsaParams,
+  },
+  "ECDSA-P384": {
+    generate: { name: "ECDSA", namedCurve: "P-384" },
+    signing: { name: "ECDSA", hash: "SHA-384" } as webcrypto.EcdsaParams,
+  },
+  Ed25519: { generate: { name: "Ed25519" }, signing: { name: "Ed25519" } },
+};
+
+// Per test file (jest isolates modules per file): an RSA 4096 key takes about a second to generate.
+const cachedKeys = new Map<CsrKeyAlgorithm, Promise<CryptoKeyPair>>();
+
+/** A key pair for `algorithm`, shared by every caller in this test file. */
+export function keyPairFor(algorithm: CsrKeyAlgorithm): Promise<CryptoKeyPair> {
+  let keys = cachedKeys.get(algorithm);
+  if (keys === undefined) {
+    keys = generateKeyPair(algorithm);
+    cachedKeys.set(algorithm, keys);
+  }
+  return keys;
+}
+
+export async function generateKeyPair(algorithm: CsrKeyAlgorithm): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(PARAMETERS[algorithm].generate, true, ["sign", "verify"])) as CryptoKeyPair;
+}
+
+/**
+ * A real PKCS#10 CSR signed by its own key, for tests.
+ *
+ * @example
+ * const { csrPem } = await generateCsr({ commonName: "api.example.com", organization: "Example" });
+ */
+export async function generateCsr(options: GenerateCsrOptions): Promise<GeneratedCsr> {
+  const algorithm = options.algorithm ?? "ECDSA-P256";
+  const keys = options.freshKey === true ? await generateKeyPair(algorithm) : await keyPairFor(algorithm);
+  const attributes: [string, string | undefined][] = [
+    ["C", options.country],
+    ["ST", options.state],
+    ["L", options.locality],
+    ["O", options.organization],
+    ["OU", options.organizationalUnit],
+    ["CN", options.commonName],
+  ];
+  const name: x509.JsonName = attributes
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([type, value]) => ({ [type]: [value] }));
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+    { name, keys, signingAlgorithm: PARAMETERS[algorithm].signing },
+    webcrypto,
+  );
+  const lineEnding = options.lineEnding ?? "\n";
+  const spki = await webcrypto.subtle.exportKey("spki", keys.publicKey);
+  const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
+  return {
+    csrPem: `${csr.toString("pem")}\n`.replace(/\n/g, lineEnding),
+    publicKeyPem: `${x509.PemConverter.encode(spki, "PUBLIC KEY")}\n`,
+    privateKey: keys.privateKey,
+    privateKeyPem: `${x509.PemConverter.encode(pkcs8, "PRIVATE KEY")}\n`,
+  };
+}
