@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { CertificateRequestInputs, CertificateRequestOutputs } from "../provider/certificate-request-provider";
+
+// The provider-serialization tests rebuild providers from text and run check and diff. A CertificateRequest
+// does its work in create, which loads @peculiar/x509 and reflect-metadata with import(); this runs create
+// in a plain Node process on the rebuilt provider, as the dynamic-provider host does on the first `up`.
+
+const repo = join(__dirname, "..");
+const serializeScript = join(__dirname, "serialization", "serialize-provider.cjs");
+
+/** Loads the text as cmd/dynamic-provider does, then runs check and create, and the diff and read of later runs. */
+const hostScript = `
+const requireFromString = require(require.resolve("require-from-string", { paths: [process.cwd(), require.resolve("@pulumi/pulumi")] }));
+(async () => {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  const provider = requireFromString(text).handler();
+  const news = { subject: { commonName: "api-client.example.com" }, __provider: text };
+  const checked = await provider.check({}, news);
+  const created = await provider.create(checked.inputs);
+  const stored = { ...created.outs, __provider: text };
+  const diff = await provider.diff(created.id, stored, { ...checked.inputs, __provider: text });
+  const read = await provider.read(created.id, stored);
+  process.stdout.write(JSON.stringify({ checked, created, diff, read }));
+})().catch((error) => {
+  console.error(error && error.stack ? error.stack : String(error));
+  process.exit(1);
+});
+`;
+
+interface HostResult {
+  checked: pulumi.dynamic.CheckResult<CertificateRequestInputs>;
+  created: pulumi.dynamic.CreateResult<CertificateRequestOutputs>;
+  diff: pulumi.dynamic.DiffResult;
+  read: pulumi.dynamic.ReadResult<CertificateRequestOutputs>;
+}
+
+function serialize(cwd: string, moduleName: string): string {
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, "CertificateRequestProvider"], { cwd, encoding: "utf8" });
+  return (JSON.parse(output) as { text: string }).text;
+}
+
+function host(cwd: string, text: string): HostResult {
+  return JSON.parse(execFileSync(process.execPath, ["-e", hostScript], { cwd, input: text, encoding: "utf8" })) as HostResult;
+}
+
+/** A project directory where the package is installed under node_modules, as users have it. */
+function installedLayout(): string {
+  const project = mkdtempSync(join(tmpdir(), "mtls-certificate-request-"));
+  const modules = join(project, "node_modules");
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(repo, "node_modules"))) {
+    if (entry === ".bin" || entry === "pulumi-cloudflare-mtls") continue;
+    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
+  }
+  const installed = join(modules, "pulumi-cloudflare-mtls");
+  mkdirSync(installed);
+  cpSync(join(repo, "package.json"), join(installed, "package.json"));
+  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+  return project;
+}
+
+describe.each([
+  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
+  { layout: "an installed package (provider referenced by require)", project: installedLayout, moduleName: "pulumi-cloudflare-mtls" },
+])("CertificateRequestProvider serialized from $layout", ({ project, moduleName }) => {
+  let cwd: string;
+  let hosted: HostResult;
+
+  beforeAll(() => {
+    cwd = project();
+    const text = serialize(cwd, moduleName);
+    console.log(`__provider for CertificateRequest from ${moduleName}: ${Buffer.byteLength(text)} bytes`);
+    hosted = host(cwd, text);
+  });
+  afterAll(() => {
+    if (cwd !== repo) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  test("creates a key and a CSR that openssl verifies after being rebuilt from text", () => {
+    const { checked, created } = hosted;
+    expect(checked.failures).toEqual([]);
+    const outs = created.outs as CertificateRequestOutputs;
+    expect(outs).toMatchObject({ subject: { commonName: "api-client.example.com" }, keyAlgorithm: "ECDSA_P256" });
+    expect(created.id).toBe(outs.publicKeyFingerprintSha256);
+    expect(spawnSync("openssl", ["req", "-verify", "-noout"], { input: outs.csrPem }).status).toBe(0);
+    expect(createPublicKey(createPrivateKey(outs.privateKeyPem)).export({ type: "spki", format: "pem" })).toBe(outs.publicKeyPem);
+  });
+
+  test("reports no change and reads back the stored state on later runs", () => {
+    const { created, diff, read } = hosted;
+    expect(diff).toEqual({ changes: false, replaces: [] });
+    expect(read).toEqual({ id: created.id, props: created.outs });
+  });
+});
