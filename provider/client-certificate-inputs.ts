@@ -8,6 +8,8 @@ export interface ClientCertificateInputs {
   zoneId: string;
   csr: string;
   validityDays: number;
+  /** Replace the certificate once it is within this many days of expiry. */
+  renewBeforeDays?: number;
 }
 
 /**
@@ -42,6 +44,12 @@ export async function checkClientCertificateInputs(news: Record<string, unknown>
     if (problem !== undefined) failures.push({ property: "validityDays", reason: `validityDays ${problem}` });
   }
 
+  const { renewBeforeDays } = news;
+  if (renewBeforeDays !== undefined && !isUnknown(renewBeforeDays)) {
+    const problem = describeInvalidRenewal(renewBeforeDays, validityDays);
+    if (problem !== undefined) failures.push({ property: "renewBeforeDays", reason: `renewBeforeDays ${problem}` });
+  }
+
   if (!isUnknown(csr)) {
     if (typeof csr !== "string" || csr.trim() === "") {
       failures.push({ property: "csr", reason: "csr is required: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)" });
@@ -66,6 +74,16 @@ function describeInvalidValidity(value: unknown): string | undefined {
   }
   if (value < 1 || value > MAX_VALIDITY_DAYS) {
     return `must be between 1 and ${MAX_VALIDITY_DAYS} days (15 years), got ${value}`;
+  }
+  return undefined;
+}
+
+function describeInvalidRenewal(value: unknown, validityDays: unknown): string | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    return `must be a whole number of days of at least 1, got ${JSON.stringify(value)}; leave it unset to never renew automatically`;
+  }
+  if (typeof validityDays === "number" && value >= validityDays) {
+    return `(${value}) must be less than validityDays (${validityDays}), or every deployment would replace the certificate`;
   }
   return undefined;
 }

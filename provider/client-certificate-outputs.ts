@@ -22,10 +22,12 @@ export interface ClientCertificateOutputs {
   location: string | undefined;
   organization: string | undefined;
   organizationalUnit: string | undefined;
+  /** The renewal window input, kept so later diffs can see it. */
+  renewBeforeDays: number | undefined;
 }
 
 /** Maps an API certificate to resource outputs. The CSR is stored in canonical PEM (the API echoes CRLF). */
-export function toOutputs(zoneId: string, api: ApiClientCertificate): ClientCertificateOutputs {
+export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
   return {
     zoneId,
     certificate: api.certificate,
@@ -45,6 +47,7 @@ export function toOutputs(zoneId: string, api: ApiClientCertificate): ClientCert
     location: api.location,
     organization: api.organization,
     organizationalUnit: api.organizational_unit,
+    renewBeforeDays,
   } satisfies ClientCertificateOutputs;
 }
 

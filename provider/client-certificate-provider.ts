@@ -61,7 +61,7 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     const csr = await inspectCsr(inputs.csr);
     const client = this.client();
     const issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, this.options.issue);
-    const outs = toOutputs(inputs.zoneId, issued);
+    const outs = toOutputs(inputs.zoneId, issued, inputs.renewBeforeDays);
     const mismatch = publicKeyMismatch(issued.certificate, csr.publicKeySha256);
     if (mismatch !== undefined) {
       try {
@@ -83,27 +83,28 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     const zoneId = zoneOf(props, `reading client certificate ${id}`);
     let outs: ClientCertificateOutputs;
     try {
-      outs = toOutputs(zoneId, await this.client().getClientCertificate(zoneId, id));
+      const renewBeforeDays = typeof props?.renewBeforeDays === "number" ? props.renewBeforeDays : undefined;
+      outs = toOutputs(zoneId, await this.client().getClientCertificate(zoneId, id), renewBeforeDays);
     } catch (error) {
       if (error instanceof NotFoundError) return {};
       throw error;
     }
     const recordedCsr = props?.["csr"];
     const csr = typeof recordedCsr === "string" && sameCsr(recordedCsr, outs.csr) ? recordedCsr : outs.csr;
-    const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays };
+    const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays, ...(outs.renewBeforeDays === undefined ? {} : { renewBeforeDays: outs.renewBeforeDays }) };
     // Pulumi types ReadResult.inputs as Outputs; the engine stores them as the resource's inputs.
     return { id, props: outs, inputs: inputs as unknown as ClientCertificateOutputs };
   }
 
-  /** Reactivates a certificate pending revocation; otherwise re-reads it. */
+  /** Reactivates a certificate pending revocation; otherwise re-reads it (a changed renewal window needs no API call of its own). */
   async update(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: ClientCertificateInputs): Promise<pulumi.dynamic.UpdateResult<ClientCertificateOutputs>> {
     const zoneId = news.zoneId;
     const client = this.client();
     if (olds["status"] !== "pending_revocation") {
-      return { outs: toOutputs(zoneId, await client.getClientCertificate(zoneId, id)) };
+      return { outs: toOutputs(zoneId, await client.getClientCertificate(zoneId, id), news.renewBeforeDays) };
     }
     try {
-      return { outs: toOutputs(zoneId, await client.reactivateClientCertificate(zoneId, id)) };
+      return { outs: toOutputs(zoneId, await client.reactivateClientCertificate(zoneId, id), news.renewBeforeDays) };
     } catch (error) {
       if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
       const current = await client.getClientCertificate(zoneId, id).catch(() => undefined);

@@ -13,6 +13,13 @@ export interface ClientCertificateArgs {
   csr: pulumi.Input<string>;
   /** Days the certificate is valid after issuance, 1 to 5475 (15 years). Changing it replaces the certificate. */
   validityDays: pulumi.Input<number>;
+  /**
+   * Renew automatically: once the certificate is this close to expiry, the next `pulumi up`
+   * (and its preview) replaces it with a new one for the same CSR. Must be less than `validityDays`.
+   * @default undefined (never renew automatically)
+   * @example 30
+   */
+  renewBeforeDays?: pulumi.Input<number>;
 }
 
 /**
@@ -68,6 +75,8 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   declare readonly validityDays: pulumi.Output<number>;
   /** The zone. */
   declare readonly zoneId: pulumi.Output<string>;
+  /** The renewal window, in days before expiry. */
+  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: ClientCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
@@ -90,7 +99,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     super(
       new ClientCertificateProvider(),
       name,
-      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays },
+      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["certificate"] }),
       "cloudflare-mtls",
       "ClientCertificate",

@@ -25,4 +25,16 @@ describe("diffClientCertificate", () => {
   test.each(cases)("$name", ({ olds, news, want }) => {
     expect(diffClientCertificate(olds, news)).toEqual({ ...want, deleteBeforeReplace: false });
   });
+
+  const now = Date.parse("2026-11-29T00:00:00Z");
+  const expiring = { ...recorded, expiresOn: "2026-12-20T00:00:00Z", renewBeforeDays: 30 };
+  const renewals: Array<{ name: string; olds: Record<string, unknown>; news: Record<string, unknown>; want: { changes: boolean; replaces: string[] } }> = [
+    { name: "renews a certificate inside its renewal window", olds: expiring, news: { ...inputs, renewBeforeDays: 30 }, want: { changes: true, replaces: ["expiresOn"] } },
+    { name: "keeps a certificate outside its renewal window", olds: expiring, news: { ...inputs, renewBeforeDays: 14 }, want: { changes: true, replaces: [] } },
+    { name: "never renews without a renewal window", olds: { ...expiring, renewBeforeDays: undefined }, news: inputs, want: { changes: false, replaces: [] } },
+    { name: "renews a certificate that already expired", olds: { ...expiring, expiresOn: "2026-01-01T00:00:00Z" }, news: { ...inputs, renewBeforeDays: 30 }, want: { changes: true, replaces: ["expiresOn"] } },
+  ];
+  test.each(renewals)("$name", ({ olds, news, want }) => {
+    expect(diffClientCertificate(olds, news, now)).toEqual({ ...want, deleteBeforeReplace: false });
+  });
 });

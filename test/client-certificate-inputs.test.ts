@@ -19,6 +19,10 @@ describe("checkClientCertificateInputs", () => {
     expect(inputs["csr"]).toBe(csr);
   });
 
+  test("accepts a renewal window shorter than the validity", async () => {
+    expect((await checkClientCertificateInputs({ ...valid, renewBeforeDays: 30 })).failures).toEqual([]);
+  });
+
   test("lets unknown preview values through untouched", async () => {
     const news = { zoneId: UNKNOWN, csr: UNKNOWN, validityDays: UNKNOWN };
     expect(await checkClientCertificateInputs(news)).toEqual({ inputs: news, failures: [] });
@@ -39,6 +43,8 @@ describe("checkClientCertificateInputs", () => {
     { name: "a private key instead of a CSR", input: { ...valid, csr: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----" }, property: "csr", reason: /^csr is not a PEM certificate signing request/ },
     { name: "a CSR with a weak RSA key", input: { ...valid, csr: csrFixture("rsa-1024") }, property: "csr", reason: /^csr has an RSA key of 1024 bits/ },
     { name: "a tampered CSR", input: { ...valid, csr: csrFixture("ecdsa-p256-bad-signature") }, property: "csr", reason: /^csr has a signature that does not verify/ },
+    { name: "a renewal window as long as the validity", input: { ...valid, renewBeforeDays: 365 }, property: "renewBeforeDays", reason: /^renewBeforeDays \(365\) must be less than validityDays \(365\), or every deployment would replace the certificate$/ },
+    { name: "a zero renewal window", input: { ...valid, renewBeforeDays: 0 }, property: "renewBeforeDays", reason: /^renewBeforeDays must be a whole number of days of at least 1, got 0; leave it unset/ },
     { name: "a huge CSR", input: { ...valid, csr: "x".repeat(70_000) }, property: "csr", reason: /^csr is 70000 characters long/ },
   ];
   test.each(cases)("reports $name on $property", async ({ input, property, reason }) => {
