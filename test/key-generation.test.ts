@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import type { CertificateSubject } from "../provider/certificate-subject";
 import { inspectCsr } from "../provider/csr";
 import { generateKeyAndCsr, keyAlgorithms, type KeyAlgorithm, type KeyAndCsr } from "../provider/key-generation";
+import { callApi } from "./helpers/call-api";
+import { withEmulator } from "./helpers/with-emulator";
 
 /** Runs openssl on `input`, failing the test with openssl's stderr when it exits non-zero. */
 function openssl(args: string[], input: string | Buffer): Buffer {
@@ -95,6 +97,28 @@ describe.each(keyAlgorithms)("generateKeyAndCsr with %s", (keyAlgorithm) => {
     expect(facts.keyDescription).toBe(expectedKey[keyAlgorithm].inspected);
     expect(facts.pem).toBe(generated.csrPem);
     expect(facts.publicKeySha256).toBe(generated.publicKeyFingerprintSha256);
+  });
+
+  test("is signed by the emulated Cloudflare CA into a certificate with this subject and this key", async () => {
+    const issued = await withEmulator(async (emulator) => {
+      const reply = await callApi(emulator, {
+        method: "POST",
+        path: "/zones/023e105f4ecef8ad9ca31a8372d0c353/client_certificates",
+        body: { csr: generated.csrPem, validity_days: 30 },
+      });
+      expect(reply.status).toBe(200);
+      return reply.envelope.result;
+    });
+    expect(issued).toMatchObject({
+      common_name: "api-client.example.com",
+      organization: "Exämple, Inc.",
+      organizational_unit: "Payments",
+      country: "DE",
+      state: "Baden-Württemberg",
+      location: 'C:\\certs "quoted"',
+    });
+    const certificate = issued?.certificate ?? "";
+    expect(openssl(["x509", "-noout", "-pubkey"], certificate).toString()).toBe(generated.publicKeyPem);
   });
 
   test("writes PEM with LF line endings and a final newline", () => {
