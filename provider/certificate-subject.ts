@@ -17,7 +17,7 @@ import { isUnknown } from "./unknown";
  */
 export interface CertificateSubject {
   /**
-   * Identifies the client; the name that appears first in Cloudflare's certificate list.
+   * Identifies the client; Cloudflare reports it as `common_name`.
    * At most 64 characters (X.520 `ub-common-name`).
    */
   readonly commonName: string;
@@ -50,7 +50,8 @@ const subjectFields: readonly { key: SubjectField; oid: string; maxLength: numbe
  * Checks a subject as the engine passes it to `check`: any shape, possibly holding unknown preview values,
  * which pass. Returns one failure per problem, each naming the property (`subject.country`) and the fix.
  */
-export function validateSubject(value: unknown, property = "subject"): pulumi.dynamic.CheckFailure[] {
+export function validateSubject(value: unknown): pulumi.dynamic.CheckFailure[] {
+  const property = "subject";
   if (isUnknown(value)) {
     return [];
   }
