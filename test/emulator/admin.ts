@@ -139,7 +139,8 @@ function isLoopback(address: string | undefined): boolean {
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
-  const text = `${JSON.stringify(body, null, 2)}\n`;
+  // JSON has no Infinity; spell it as POST /faults accepts it.
+  const text = `${JSON.stringify(body, (_key, value: unknown) => (value === Infinity ? "Infinity" : value), 2)}\n`;
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   response.end(text);
 }
