@@ -34,10 +34,16 @@ export interface ClientCertificateProviderOptions {
 export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvider<ClientCertificateInputs, ClientCertificateOutputs> {
   options: ClientCertificateProviderOptions;
   configSettings: SettingsSource | undefined;
+  /**
+   * Certificates this provider process issued, so recovering a lost create never adopts a sibling's.
+   * An array: Pulumi's closure serializer cannot carry a Set into the provider process.
+   */
+  issuedIds: string[];
 
   constructor(options: ClientCertificateProviderOptions = {}) {
     this.options = options;
     this.configSettings = undefined;
+    this.issuedIds = [];
   }
 
   /** Receives the stack config; credentials in it take precedence over the environment. */
@@ -60,7 +66,13 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   async create(inputs: ClientCertificateInputs): Promise<pulumi.dynamic.CreateResult<ClientCertificateOutputs>> {
     const csr = await inspectCsr(inputs.csr);
     const client = this.client();
-    const issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, this.options.issue);
+    const issued = await issueClientCertificate(
+      client,
+      inputs.zoneId,
+      { csr: inputs.csr, validityDays: inputs.validityDays },
+      { ...this.options.issue, alreadyRecorded: this.issuedIds },
+    );
+    this.issuedIds.push(issued.id);
     const outs = toOutputs(inputs.zoneId, issued, inputs.renewBeforeDays);
     const mismatch = publicKeyMismatch(issued.certificate, csr.publicKeySha256);
     if (mismatch !== undefined) {

@@ -86,7 +86,8 @@ export function resolveConnectionSettings(sources: ReadonlyArray<{ origin: strin
   return { credentials, baseUrl: validateBaseUrl(configuredBaseUrl ?? DEFAULT_BASE_URL) };
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+// Arrays, not Sets: Pulumi's closure serializer rebuilds a Set as an empty shell whose methods throw.
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
 /**
  * Accepts https URLs, and plain http only on loopback (local emulators): a token sent
@@ -101,7 +102,7 @@ export function validateBaseUrl(value: string): string {
       `the Cloudflare base URL "${value}" is not a URL; set CLOUDFLARE_BASE_URL or cloudflare:baseUrl to e.g. ${DEFAULT_BASE_URL}`,
     );
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith("127.");
+  const loopback = LOOPBACK_HOSTS.includes(url.hostname) || url.hostname.startsWith("127.");
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new ConfigurationError(
       `the Cloudflare base URL ${url.origin} must use https (plain http is allowed only on loopback, for local emulators)`,

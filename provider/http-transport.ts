@@ -49,7 +49,7 @@ export interface ApiResponse<T> {
 }
 
 /** Cloudflare codes that mean the credentials were rejected. */
-const AUTHENTICATION_CODES = new Set([6003, 6111, 9103, 9106, 9109, 10000, 10001]);
+const AUTHENTICATION_CODES = [6003, 6111, 9103, 9106, 9109, 10000, 10001];
 
 /** Cloudflare's "Invalid Certificate ID". */
 export const CODE_CERTIFICATE_NOT_FOUND = 1415;
@@ -192,7 +192,7 @@ export class HttpTransport {
 
 function mapApiError(operation: string, status: number, errors: ApiMessage[]): CloudflareApiError {
   const base = `${operation}: ${formatApiErrors(errors)} (HTTP ${status})`;
-  if (status === 401 || status === 403 || errors.some((error) => AUTHENTICATION_CODES.has(error.code))) {
+  if (status === 401 || status === 403 || errors.some((error) => AUTHENTICATION_CODES.includes(error.code))) {
     return new AuthenticationError(
       `${base}; check the credentials in CLOUDFLARE_API_TOKEN (or cloudflare:apiToken): the token needs "SSL and Certificates Write" on this zone, and API Shield must be available on it`,
       { status, errors },

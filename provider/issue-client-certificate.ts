@@ -11,6 +11,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export interface IssueOptions {
   /** Pause before looking a second time for a certificate whose create timed out. @default 3000 */
   settleDelayMs?: number;
+  /** Certificates already accounted for (issued earlier in this deployment), never adopted. */
+  alreadyRecorded?: readonly string[];
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -18,8 +20,8 @@ export interface IssueOptions {
  * Issues a certificate with one POST. When the outcome of that POST is unknown (timeout,
  * dropped connection, 5xx, unreadable answer) it does not blindly retry, which could issue a
  * second certificate: it lists the zone's active certificates and adopts the one issued for
- * this CSR and validity since the request started. If there is none, nothing was issued and
- * the error says so.
+ * this CSR and validity since the request started (allowing for clock skew), skipping those
+ * already recorded. If there is none, nothing was issued and the error says so.
  */
 export async function issueClientCertificate(
   client: CloudflareClient,
@@ -35,7 +37,7 @@ export async function issueClientCertificate(
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     for (let look = 0; look < 2; look++) {
       if (look > 0) await sleep(options.settleDelayMs ?? 3_000);
-      const issued = await findIssuedSince(client, zoneId, request, startedAt, error);
+      const issued = await findIssuedSince(client, zoneId, request, startedAt, error, options.alreadyRecorded ?? []);
       if (issued !== undefined) return issued;
     }
     throw new CloudflareApiError(
@@ -51,6 +53,7 @@ async function findIssuedSince(
   request: { csr: string; validityDays: number },
   startedAt: number,
   original: UncertainOutcomeError,
+  alreadyRecorded: readonly string[],
 ): Promise<ApiClientCertificate | undefined> {
   let active: ApiClientCertificate[];
   try {
@@ -64,6 +67,7 @@ async function findIssuedSince(
     );
   }
   const candidates = active
+    .filter((certificate) => !alreadyRecorded.includes(certificate.id))
     .filter((certificate) => certificate.validity_days === request.validityDays && sameCsr(certificate.csr, request.csr))
     .filter((certificate) => Date.parse(certificate.issued_on) >= startedAt - CLOCK_SKEW_MS)
     .sort((a, b) => Date.parse(b.issued_on) - Date.parse(a.issued_on));

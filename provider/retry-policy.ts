@@ -32,8 +32,8 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** Socket-level failures worth another attempt. */
-const RETRYABLE_ERROR_CODES = new Set([
+/** Socket-level failures worth another attempt (an array: a Set does not survive closure serialization). */
+const RETRYABLE_ERROR_CODES = [
   "ETIMEDOUT",
   "ECONNRESET",
   "ECONNREFUSED",
@@ -43,11 +43,11 @@ const RETRYABLE_ERROR_CODES = new Set([
   "EAI_AGAIN",
   "ECONNABORTED",
   "UND_ERR_SOCKET",
-]);
+];
 
 /** Whether a request error (no HTTP response) is transient. */
 export function isRetryableErrorCode(code: string | undefined): boolean {
-  return code !== undefined && RETRYABLE_ERROR_CODES.has(code);
+  return code !== undefined && RETRYABLE_ERROR_CODES.includes(code);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 // The provider object travels in state as text (`__provider`) and is rebuilt in another process.
@@ -24,6 +25,17 @@ function serialize(cwd: string, moduleName: string, className: string): string {
 
 function runSerialized(cwd: string, text: string, news: Record<string, unknown>): { check: { failures?: unknown[]; inputs: Record<string, unknown> }; diff: { changes: boolean } } {
   return JSON.parse(execFileSync(process.execPath, [runScript], { cwd, input: JSON.stringify({ text, news }), encoding: "utf8" }));
+}
+
+/** Runs the whole lifecycle in the child process, asynchronously so the emulator here can answer. */
+function runLifecycle(cwd: string, text: string, news: Record<string, unknown>, env: Record<string, string>): Promise<{ lifecycle: { id: string; createdStatus: string; readStatus: string } }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [runScript], { cwd, env: { ...process.env, ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+    child.stdin?.end(JSON.stringify({ text, news, lifecycle: true }));
+  });
 }
 
 /** A project directory where the package is installed under node_modules, as users have it. */
@@ -70,6 +82,18 @@ describe.each([
     expect(check.failures).toEqual([]);
     expect(check.inputs["csr"]).toBe(csrFixture("ecdsa-p256"));
     expect(diff.changes).toBe(false);
+  });
+
+  test("creates, reads and revokes through the emulator after being rebuilt from text", async () => {
+    const emulator = await startEmulator();
+    try {
+      const { lifecycle } = await runLifecycle(cwd, text, news, { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl });
+      expect(lifecycle).toMatchObject({ createdStatus: "active", readStatus: "active" });
+      expect(emulator.requests().map((request) => request.method)).toEqual(["POST", "GET", "DELETE"]);
+      expect(emulator.certificates()[0]).toMatchObject({ id: lifecycle.id, status: "pending_revocation" });
+    } finally {
+      await emulator.close();
+    }
   });
 
   test("still reports bad input after being rebuilt from text", () => {

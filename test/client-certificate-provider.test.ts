@@ -1,0 +1,198 @@
+import { X509Certificate } from "node:crypto";
+import { startEmulator, type Emulator } from "./emulator";
+import { ClientCertificateProvider, ConfigurationError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import { csrFixture } from "./fixtures/csr-fixtures";
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const csr = csrFixture("ecdsa-p256");
+const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: 90 };
+
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ revocationDelayMs: 60_000, reactivationDelayMs: 60_000 });
+});
+afterEach(async () => {
+  await emulator.close();
+});
+
+function provider(): ClientCertificateProvider {
+  return new ClientCertificateProvider({
+    client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl }, sleep: async () => undefined },
+    issue: { settleDelayMs: 0, sleep: async () => undefined },
+  });
+}
+
+const methods = () => emulator.requests().map((request) => request.method);
+
+async function created(): Promise<{ id: string; outs: ClientCertificateOutputs }> {
+  const result = await provider().create(inputs);
+  emulator.clearRequests();
+  return { id: result.id, outs: result.outs as ClientCertificateOutputs };
+}
+
+describe("ClientCertificateProvider.create", () => {
+  test("issues with exactly one POST and returns every output", async () => {
+    const { id, outs } = await provider().create(inputs);
+    expect(methods()).toEqual(["POST"]);
+    expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([id]);
+    expect(outs).toMatchObject({
+      zoneId,
+      csr,
+      validityDays: 90,
+      status: "active",
+      commonName: "p256.example.com",
+      organization: "Example",
+      certificateAuthority: { name: "Cloudflare Managed CA for account" },
+    });
+    const certificate = new X509Certificate(outs?.certificate ?? "");
+    expect(certificate.fingerprint256.replace(/:/g, "").toLowerCase()).toBe(outs?.fingerprintSha256);
+    expect(certificate.checkIssued(new X509Certificate(emulator.caCertificatePem))).toBe(true);
+  });
+
+  test("records a certificate issued by a create whose response was lost, without a second POST", async () => {
+    emulator.injectFault({ route: "create", kind: "ambiguous-create" });
+    const { id } = await provider().create(inputs);
+    expect(methods()).toEqual(["POST", "GET"]);
+    expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([id]);
+  });
+
+  test("fails cleanly when a create failed with 500 and nothing was issued", async () => {
+    emulator.injectFault({ route: "create", kind: "status", status: 500 });
+    await expect(provider().create(inputs)).rejects.toThrow(/Cloudflare lists no certificate issued for this CSR since the request, so none was issued/);
+    expect(methods()).toEqual(["POST", "GET", "GET"]);
+    expect(emulator.certificates(zoneId)).toEqual([]);
+  });
+
+  test("does not adopt a sibling certificate issued for the same CSR earlier in the deployment", async () => {
+    const deployment = provider();
+    const { id: older } = await deployment.create(inputs);
+    emulator.injectFault({ route: "create", kind: "ambiguous-create" });
+    const { id } = await deployment.create(inputs);
+    expect(id).not.toBe(older);
+    expect(emulator.certificates(zoneId)).toHaveLength(2);
+  });
+
+  test("asks for credentials before any request when none are configured", async () => {
+    const saved = { token: process.env["CLOUDFLARE_API_TOKEN"], key: process.env["CLOUDFLARE_API_KEY"] };
+    delete process.env["CLOUDFLARE_API_TOKEN"];
+    delete process.env["CLOUDFLARE_API_KEY"];
+    try {
+      await expect(new ClientCertificateProvider().create(inputs)).rejects.toThrow(ConfigurationError);
+      expect(emulator.requests()).toEqual([]);
+    } finally {
+      if (saved.token !== undefined) process.env["CLOUDFLARE_API_TOKEN"] = saved.token;
+      if (saved.key !== undefined) process.env["CLOUDFLARE_API_KEY"] = saved.key;
+    }
+  });
+
+  test("uses cloudflare:apiToken and cloudflare:baseUrl from stack config over the environment", async () => {
+    const config: Record<string, string> = { "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl };
+    const saved = process.env["CLOUDFLARE_API_TOKEN"];
+    process.env["CLOUDFLARE_API_TOKEN"] = "env-token-that-would-be-rejected";
+    try {
+      const configured = new ClientCertificateProvider();
+      await configured.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } });
+      await configured.create(inputs);
+      expect(emulator.requests()[0]?.headers["authorization"]).toBe(`Bearer ${emulator.token}`);
+    } finally {
+      if (saved === undefined) delete process.env["CLOUDFLARE_API_TOKEN"];
+      else process.env["CLOUDFLARE_API_TOKEN"] = saved;
+    }
+  });
+});
+
+describe("ClientCertificateProvider.read", () => {
+  test("returns current outputs and inputs with one GET", async () => {
+    const { id, outs } = await created();
+    const read = await provider().read(id, outs);
+    expect(methods()).toEqual(["GET"]);
+    expect(read).toEqual({ id, props: outs, inputs: { zoneId, csr, validityDays: 90 } });
+  });
+
+  test("keeps the recorded CSR text as input when the API echoes it with CRLF", async () => {
+    const { id, outs } = await created();
+    const recordedWithCrlf = { ...outs, csr: csr.replace(/\n/g, "\r\n") };
+    expect((await provider().read(id, recordedWithCrlf)).inputs).toMatchObject({ csr: recordedWithCrlf.csr });
+  });
+
+  test("records an out-of-band revocation as drift in status", async () => {
+    const { id, outs } = await created();
+    emulator.revokeOutOfBand(id);
+    expect((await provider().read(id, outs)).props).toMatchObject({ status: "pending_revocation" });
+    emulator.revokeOutOfBand(id, { immediately: true });
+    expect((await provider().read(id, outs)).props).toMatchObject({ status: "revoked" });
+  });
+
+  test("reads a certificate deleted out of band as gone", async () => {
+    const { id, outs } = await created();
+    emulator.deleteOutOfBand(id);
+    expect(await provider().read(id, outs)).toEqual({});
+  });
+
+  test("reads an existing certificate from its id and zone alone, as ClientCertificate.get does", async () => {
+    const { id, outs } = await created();
+    expect((await provider().read(id, { zoneId })).props).toEqual(outs);
+  });
+
+  test("explains that a read needs the zone", async () => {
+    await expect(provider().read("a".repeat(32), {})).rejects.toThrow(
+      `reading client certificate ${"a".repeat(32)}: zoneId must be a string, got undefined; pass the zone with ClientCertificate.get(name, id, { zoneId })`,
+    );
+  });
+});
+
+describe("ClientCertificateProvider.update", () => {
+  test("reactivates a certificate pending revocation with PATCH", async () => {
+    const { id, outs } = await created();
+    emulator.revokeOutOfBand(id);
+    const { outs: updated } = await provider().update(id, { ...outs, status: "pending_revocation" }, inputs);
+    expect(methods()).toEqual(["PATCH"]);
+    expect(emulator.requests()[0]?.body).toEqual({ reactivate: true });
+    expect(updated?.status).toBe("pending_reactivation");
+  });
+
+  test("explains how to heal a certificate that finished revoking before it could be reactivated", async () => {
+    const { id, outs } = await created();
+    emulator.revokeOutOfBand(id, { immediately: true });
+    await expect(provider().update(id, { ...outs, status: "pending_revocation" }, inputs)).rejects.toThrow(
+      new RegExp(`reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\``),
+    );
+  });
+});
+
+describe("ClientCertificateProvider.delete", () => {
+  test("revokes with DELETE", async () => {
+    const { id, outs } = await created();
+    await provider().delete(id, outs);
+    expect(methods()).toEqual(["DELETE"]);
+    expect(emulator.certificates(zoneId)[0]?.status).toBe("pending_revocation");
+  });
+
+  test("treats an already revoked certificate as gone", async () => {
+    const { id, outs } = await created();
+    emulator.revokeOutOfBand(id, { immediately: true });
+    await provider().delete(id, outs);
+    expect(emulator.requests().map((request) => request.status)[0]).toBeGreaterThanOrEqual(400);
+  });
+
+  test("treats a certificate pending revocation as gone", async () => {
+    const { id, outs } = await created();
+    emulator.revokeOutOfBand(id);
+    await expect(provider().delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  test("treats a certificate that no longer exists as gone", async () => {
+    const { id, outs } = await created();
+    emulator.deleteOutOfBand(id);
+    await provider().delete(id, outs);
+    expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["DELETE 404"]);
+  });
+
+  test("retries a revoke that met a server error", async () => {
+    const { id, outs } = await created();
+    emulator.injectFault({ route: "revoke", kind: "status", status: 502 });
+    await provider().delete(id, outs);
+    expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["DELETE 502", "DELETE 200"]);
+  });
+});
