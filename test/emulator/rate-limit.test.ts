@@ -12,7 +12,7 @@ describe("rate limiting", () => {
   });
 
   test("answers 429 with Retry-After and code 971 once the window is used up, then blocks for blockMs", async () => {
-    await withEmulator({ rateLimit: { maxRequests: 3, windowMs: 60_000, blockMs: 1500 } }, async (emulator) => {
+    await withEmulator({ rateLimit: { maxRequests: 3, windowMs: 60_000, blockMs: 2000 } }, async (emulator) => {
       for (let index = 0; index < 3; index++) {
         expect((await callApi(emulator, { path: collection })).status).toBe(200);
       }

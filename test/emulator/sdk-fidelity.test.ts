@@ -26,7 +26,7 @@ const sdk = (options: ConstructorParameters<typeof Cloudflare>[0] = {}) =>
   new Cloudflare({ apiToken: emulator.token, baseURL: emulator.baseUrl, maxRetries: 0, ...options });
 
 beforeAll(async () => {
-  emulator = await startEmulator({ revocationDelayMs: 100, reactivationDelayMs: 100 });
+  emulator = await startEmulator({ revocationDelayMs: 60_000, reactivationDelayMs: 60_000 });
   client = sdk();
   csr = (await generateCsr({ commonName: "sdk.example.com", organization: "Example Inc", algorithm: "RSA-2048" })).csrPem;
 });
@@ -73,15 +73,25 @@ describe("the official cloudflare SDK against the emulator", () => {
     expect(firstPage.result_info).toEqual({ page: 3, per_page: 5, count: 2, total_count: 12, total_pages: 3 });
   });
 
-  test("revokes with delete and reactivates with edit, through the pending states", async () => {
-    const { id = "" } = await client.clientCertificates.create({ zone_id, csr, validity_days: 30 });
-    expect((await client.clientCertificates.delete(id, { zone_id })).status).toBe("pending_revocation");
-    expect((await client.clientCertificates.edit(id, { zone_id, reactivate: true })).status).toBe("pending_reactivation");
-    await eventually(async () => ((await client.clientCertificates.get(id, { zone_id })).status === "active" ? true : undefined));
-    expect((await client.clientCertificates.delete(id, { zone_id })).status).toBe("pending_revocation");
-    await eventually(async () => ((await client.clientCertificates.get(id, { zone_id })).status === "revoked" ? true : undefined));
-    const listed = await client.clientCertificates.list({ zone_id, status: "revoked" });
-    expect(listed.result.map((certificate) => certificate.id)).toEqual([id]);
+  test("reactivates with edit while a revocation is pending, through pending_reactivation to active", async () => {
+    await withEmulator({ revocationDelayMs: 60_000, reactivationDelayMs: 50 }, async (own) => {
+      const ownClient = new Cloudflare({ apiToken: own.token, baseURL: own.baseUrl, maxRetries: 0 });
+      const { id = "" } = await ownClient.clientCertificates.create({ zone_id, csr, validity_days: 30 });
+      expect((await ownClient.clientCertificates.delete(id, { zone_id })).status).toBe("pending_revocation");
+      expect((await ownClient.clientCertificates.edit(id, { zone_id, reactivate: true })).status).toBe("pending_reactivation");
+      await eventually(async () => ((await ownClient.clientCertificates.get(id, { zone_id })).status === "active" ? true : undefined));
+    });
+  });
+
+  test("revokes with delete, through pending_revocation to revoked, and lists it by that status", async () => {
+    await withEmulator({ revocationDelayMs: 50 }, async (own) => {
+      const ownClient = new Cloudflare({ apiToken: own.token, baseURL: own.baseUrl, maxRetries: 0 });
+      const { id = "" } = await ownClient.clientCertificates.create({ zone_id, csr, validity_days: 30 });
+      expect((await ownClient.clientCertificates.delete(id, { zone_id })).status).toBe("pending_revocation");
+      await eventually(async () => ((await ownClient.clientCertificates.get(id, { zone_id })).status === "revoked" ? true : undefined));
+      const listed = await ownClient.clientCertificates.list({ zone_id, status: "revoked" });
+      expect(listed.result.map((certificate) => certificate.id)).toEqual([id]);
+    });
   });
 
   test("edit without reactivate sends {} and reactivates too", async () => {
