@@ -198,9 +198,10 @@ function mapApiError(operation: string, status: number, errors: ApiMessage[]): C
       { status, errors },
     );
   }
-  if (status === 404 || errors.some((error) => error.code === CODE_CERTIFICATE_NOT_FOUND)) {
-    return new NotFoundError(base, { status, errors });
-  }
+  // Only Cloudflare's own "Invalid Certificate ID" proves the certificate is gone: a 404 for an
+  // unknown path (code 7003, e.g. a base URL without /client/v4) must not make refresh drop state.
+  const certificateGone = errors.some((error) => error.code === CODE_CERTIFICATE_NOT_FOUND) || (status === 404 && errors.length === 0);
+  if (certificateGone) return new NotFoundError(base, { status, errors });
   return new CloudflareApiError(base, { status, errors });
 }
 

@@ -130,6 +130,14 @@ describe("ClientCertificateProvider.read", () => {
     expect(await provider().read(id, outs)).toEqual({});
   });
 
+  test("fails a read through a wrong base URL instead of reporting the certificate gone", async () => {
+    const { id, outs } = await created();
+    const misrouted = new ClientCertificateProvider({
+      client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: `${emulator.baseUrl}/extra` }, sleep: async () => undefined },
+    });
+    await expect(misrouted.read(id, outs)).rejects.toThrow(/Cloudflare error 7003/);
+  });
+
   test("reads an existing certificate from its id and zone alone, as ClientCertificate.get does", async () => {
     const { id, outs } = await created();
     expect((await provider().read(id, { zoneId })).props).toEqual(outs);

@@ -77,6 +77,17 @@ describe("CloudflareClient against the emulator", () => {
     expect((error as NotFoundError).message).toMatch(new RegExp(`^reading client certificate ${missingId} in zone ${zoneId}: Cloudflare error 1415`));
   });
 
+  test("does not mistake a 404 for an unknown path (a wrong base URL) for a missing certificate", async () => {
+    const wrongBase = emulator.baseUrl.replace(/\/client\/v4$/, "/client/v3");
+    const error = await client({ connection: { credentials: { apiToken: emulator.token }, baseUrl: wrongBase } })
+      .getClientCertificate(zoneId, missingId)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CloudflareApiError);
+    expect(error).not.toBeInstanceOf(NotFoundError);
+    expect((error as CloudflareApiError).status).toBe(404);
+    expect((error as CloudflareApiError).codes).toEqual([7003]);
+  });
+
   test("maps a rejected token to AuthenticationError that names the fix and never the token", async () => {
     const secret = "wrong-token-that-must-not-leak";
     const error = await client({ connection: { credentials: { apiToken: secret }, baseUrl: emulator.baseUrl } })
