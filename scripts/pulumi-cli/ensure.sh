@@ -202,12 +202,13 @@ installer is unavailable, and Go is not installed to build it from the module pr
 log "building from the Go module proxy with $(go version | cut -d' ' -f3) (GOPROXY=$(go env GOPROXY))"
 mkdir -p "$BIN"
 
-# run_logged LABEL LOGFILE CMD...: run CMD in the background with its output in LOGFILE and a
-# progress line on stderr every 20 seconds.
+# run_logged LABEL LOGFILE DIR CMD...: run CMD in DIR in the background, its output in LOGFILE,
+# with a progress line on stderr every 20 seconds. EXPECTED_PACKAGES (if set) is shown as the total.
+EXPECTED_PACKAGES=
 run_logged() {
-    local label=$1 logf=$2 t0=$SECONDS n=0 rc=0
-    shift 2
-    "$@" >"$logf" 2>&1 &
+    local label=$1 logf=$2 dir=$3 t0=$SECONDS n=0 rc=0
+    shift 3
+    (cd "$dir" && exec "$@") >"$logf" 2>&1 &
     BG_PID=$!
     while kill -0 "$BG_PID" 2>/dev/null; do
         sleep 1
@@ -217,7 +218,7 @@ run_logged() {
             dl=$(grep -c '^go: downloading' "$logf" 2>/dev/null) || dl=0
             pk=$(grep -vc '^go: ' "$logf" 2>/dev/null) || pk=0
             last=$(grep -v '^go: ' "$logf" 2>/dev/null | tail -n 1 | cut -c1-70) || last=
-            log "$label: $(elapsed "$t0") elapsed, $dl modules downloaded, $pk packages compiled${last:+ (last: $last)}"
+            log "$label: $(elapsed "$t0") elapsed, $dl modules downloaded, $pk${EXPECTED_PACKAGES:+/~$EXPECTED_PACKAGES} packages compiled${last:+ (last: $last)}"
         fi
     done
     wait "$BG_PID" || rc=$?
@@ -256,22 +257,23 @@ prepare_unpinned_cli_module() {
              blk {print "replace " $0; next} /^replace / {print}' "$gomod" |
             grep -v '=>[[:space:]]*[./]' || true
     } >"$src/go.mod"
-    (cd "$src" && run_logged "go mod tidy (pulumi v$VERSION)" "$DEST/tidy-cli.log" env GOFLAGS=-mod=mod go mod tidy -e) ||
+    run_logged "go mod tidy (pulumi v$VERSION)" "$DEST/tidy-cli.log" "$src" env GOFLAGS=-mod=mod go mod tidy -e ||
         die "could not resolve the dependencies of pulumi v$VERSION from the module proxy (see $DEST/tidy-cli.log)"
 }
 
 if ! { stamp_ok cli "$CLI_STAMP" && [ -x "$BIN/pulumi" ] && cli_works; }; then
     if [ "$VERSION" = "$PINNED_VERSION" ]; then
         CLI_SRC=$SCRIPT_DIR/cli
+        EXPECTED_PACKAGES=1735 # go list -deps github.com/pulumi/pulumi/pkg/v3/cmd/pulumi | wc -l (incl. std)
     else
         CLI_SRC=$DEST/src/cli
         prepare_unpinned_cli_module "$CLI_SRC"
     fi
     log "building pulumi CLI v$VERSION (first build ~10 min on 2 cores; progress every 20s; log: $DEST/build-cli.log)"
-    (cd "$CLI_SRC" && run_logged "pulumi CLI build" "$DEST/build-cli.log" \
+    run_logged "pulumi CLI build" "$DEST/build-cli.log" "$CLI_SRC" \
         env CGO_ENABLED=0 go build -v -buildvcs=false -o "$BIN/.pulumi.new" \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$VERSION" \
-        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) ||
+        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
         die "could not build the Pulumi CLI v$VERSION from the Go module proxy (see $DEST/build-cli.log). \
 Alternatives: put pulumi >= $MIN_VERSION with its Node.js plugins on PATH, or try PULUMI_CLI_VERSION=3.274.1."
     mv -f "$BIN/.pulumi.new" "$BIN/pulumi"
@@ -283,9 +285,10 @@ fi
 
 if ! { stamp_ok langhost "$LANGHOST_STAMP" && [ -x "$BIN/pulumi-language-nodejs" ]; }; then
     log "building pulumi-language-nodejs (our minimal host, $SCRIPT_DIR/language-host)"
-    (cd "$SCRIPT_DIR/language-host" && run_logged "language host build" "$DEST/build-language-host.log" \
+    EXPECTED_PACKAGES=
+    run_logged "language host build" "$DEST/build-language-host.log" "$SCRIPT_DIR/language-host" \
         env CGO_ENABLED=0 go build -v -buildvcs=false -o "$BIN/.pulumi-language-nodejs.new" \
-        -ldflags "-s -w -X main.version=$VERSION" .) ||
+        -ldflags "-s -w -X main.version=$VERSION" . ||
         die "could not build the Node.js language host (see $DEST/build-language-host.log)"
     mv -f "$BIN/.pulumi-language-nodejs.new" "$BIN/pulumi-language-nodejs"
     echo "$LANGHOST_STAMP" >"$DEST/.stamp-langhost"
