@@ -14,20 +14,36 @@ export interface ClientCertificateOutputs {
   expiresOn: string;
   fingerprintSha256: string;
   serialNumber: string;
-  signature: string | undefined;
-  ski: string | undefined;
-  commonName: string | undefined;
-  country: string | undefined;
-  state: string | undefined;
-  location: string | undefined;
-  organization: string | undefined;
-  organizationalUnit: string | undefined;
+  signature?: string;
+  ski?: string;
+  commonName?: string;
+  country?: string;
+  state?: string;
+  location?: string;
+  organization?: string;
+  organizationalUnit?: string;
   /** The renewal window input, kept so later diffs can see it. */
-  renewBeforeDays: number | undefined;
+  renewBeforeDays?: number;
 }
 
-/** Maps an API certificate to resource outputs. The CSR is stored in canonical PEM (the API echoes CRLF). */
+/**
+ * Maps an API certificate to resource outputs. The CSR is stored in canonical PEM (the API echoes
+ * CRLF). Absent fields are left out rather than set to `undefined`, which the engine's protobuf
+ * encoding rejects ("Unexpected struct type").
+ */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
+  const optional = {
+    signature: api.signature,
+    ski: api.ski,
+    commonName: api.common_name,
+    country: api.country,
+    state: api.state,
+    location: api.location,
+    organization: api.organization,
+    organizationalUnit: api.organizational_unit,
+    renewBeforeDays,
+  };
+  const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && value !== null));
   return {
     zoneId,
     certificate: api.certificate,
@@ -39,15 +55,7 @@ export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBefore
     expiresOn: api.expires_on,
     fingerprintSha256: api.fingerprint_sha256,
     serialNumber: api.serial_number,
-    signature: api.signature,
-    ski: api.ski,
-    commonName: api.common_name,
-    country: api.country,
-    state: api.state,
-    location: api.location,
-    organization: api.organization,
-    organizationalUnit: api.organizational_unit,
-    renewBeforeDays,
+    ...present,
   } satisfies ClientCertificateOutputs;
 }
 

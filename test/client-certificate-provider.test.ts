@@ -1,4 +1,5 @@
 import { X509Certificate } from "node:crypto";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "./emulator";
 import { ClientCertificateProvider, ConfigurationError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -48,6 +49,15 @@ describe("ClientCertificateProvider.create", () => {
     const certificate = new X509Certificate(outs?.certificate ?? "");
     expect(certificate.fingerprint256.replace(/:/g, "").toLowerCase()).toBe(outs?.fingerprintSha256);
     expect(certificate.checkIssued(new X509Certificate(emulator.caCertificatePem))).toBe(true);
+  });
+
+  test("returns outputs the engine can encode: no undefined values (regression: 'Unexpected struct type')", async () => {
+    const { id, outs } = await provider().create(inputs);
+    const read = await provider().read(id, outs);
+    const updated = await provider().update(id, outs as unknown as Record<string, unknown>, inputs);
+    for (const bag of [outs, read.props, read.inputs, updated.outs]) {
+      expect(() => Struct.fromJavaScript(bag as never)).not.toThrow();
+    }
   });
 
   test("records a certificate issued by a create whose response was lost, without a second POST", async () => {
