@@ -6,4 +6,5 @@ module.exports = {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  globalSetup: "<rootDir>/test/global-setup.js",
 };

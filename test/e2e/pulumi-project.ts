@@ -1,0 +1,146 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Emulator } from "../emulator";
+import { enginePath } from "./pulumi-cli";
+
+const repo = join(__dirname, "..", "..");
+
+/** What one CLI command printed and how it ended. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A resource as `pulumi stack export` shows it. */
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** Which credentials the engine's provider process gets. */
+export type CredentialSource = "environment" | "stack-config";
+
+/**
+ * A Pulumi project made from one of `examples/`, laid out as a user has it: the program and
+ * its tsconfig in a fresh directory, `pulumi-cloudflare-mtls` installed as a copy of the built
+ * package under node_modules (so the provider is captured by `require`, as for users), every
+ * other dependency linked from the repository. One stack on a local `file://` backend with
+ * passphrase secrets, talking to the emulator.
+ */
+export class PulumiProject {
+  readonly directory: string;
+  readonly stack = "e2e";
+  private readonly root: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  private constructor(root: string, env: NodeJS.ProcessEnv) {
+    this.root = root;
+    this.directory = join(root, "project");
+    this.env = env;
+  }
+
+  /** Lays out the project for `example` and initialises its stack. */
+  static async create(example: "basic" | "existing-csr", emulator: Emulator, credentials: CredentialSource = "environment"): Promise<PulumiProject> {
+    const root = mkdtempSync(join(tmpdir(), `mtls-e2e-${example}-`));
+    const project = join(root, "project");
+    mkdirSync(project);
+    mkdirSync(join(root, "state"));
+    mkdirSync(join(root, "home"));
+    cpSync(join(repo, "examples", example), project, { recursive: true });
+    installPackage(project);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: enginePath(),
+      PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_HOME: join(root, "home"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      NO_COLOR: "1",
+    };
+    for (const name of ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ZONE_ID"]) delete env[name];
+    if (credentials === "environment") {
+      env["CLOUDFLARE_API_TOKEN"] = emulator.token;
+      env["CLOUDFLARE_BASE_URL"] = emulator.baseUrl;
+    }
+
+    const created = new PulumiProject(root, env);
+    await created.pulumi(["stack", "init", created.stack]);
+    if (credentials === "stack-config") {
+      await created.pulumi(["config", "set", "--secret", "cloudflare:apiToken", emulator.token]);
+      await created.pulumi(["config", "set", "cloudflare:baseUrl", emulator.baseUrl]);
+    }
+    return created;
+  }
+
+  /** Runs `pulumi <args>` in the project; rejects when it exits non-zero unless `allowFailure`. */
+  pulumi(args: string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      execFile("pulumi", ["--non-interactive", ...args], { cwd: this.directory, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        const result = { code, stdout, stderr };
+        if (code !== 0 && options.allowFailure !== true) {
+          reject(new Error(`pulumi ${args.join(" ")} exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+        } else {
+          resolve(result);
+        }
+      });
+    });
+  }
+
+  /** Sets a plain stack config value of the example program. */
+  async setConfig(key: string, value: string): Promise<void> {
+    await this.pulumi(["config", "set", key, "--", value]);
+  }
+
+  /** `pulumi stack export`, parsed. */
+  async exportState(): Promise<{ text: string; resources: ExportedResource[] }> {
+    const { stdout } = await this.pulumi(["stack", "export"]);
+    const parsed = JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } };
+    return { text: stdout, resources: parsed.deployment.resources ?? [] };
+  }
+
+  /** The exported resource of `type` (e.g. "ClientCertificate"); undefined when absent. */
+  async resource(type: string): Promise<ExportedResource | undefined> {
+    return (await this.exportState()).resources.find((resource) => resource.type.endsWith(`:${type}`));
+  }
+
+  /** Removes the stack's state and the temporary directories. */
+  async dispose(): Promise<void> {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Installs the built package as a real directory under node_modules and links everything else. */
+function installPackage(project: string): void {
+  const modules = join(project, "node_modules");
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(repo, "node_modules"))) {
+    if (entry === ".bin" || entry === ".package-lock.json") continue;
+    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
+  }
+  const installed = join(modules, "pulumi-cloudflare-mtls");
+  mkdirSync(installed);
+  cpSync(join(repo, "package.json"), join(installed, "package.json"));
+  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+  const packageJson = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { name: string };
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: `e2e-${packageJson.name}`, private: true, dependencies: { [packageJson.name]: "*" } }, null, 2));
+}
+
+/** Whether `value` is a Pulumi secret as stored by the passphrase secrets provider. */
+export function isEncryptedSecret(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" &&
+    typeof (value as Record<string, unknown>)["ciphertext"] === "string"
+  );
+}

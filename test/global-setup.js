@@ -1,0 +1,12 @@
+// Runs once before the test suites: builds dist/ (serialization and end-to-end tests use the
+// built package, as users do) and makes sure the Pulumi CLI is there (a cache hit takes under a
+// second; a fresh machine builds it from the Go module proxy once, printing its progress).
+const { execFileSync } = require("node:child_process");
+const { join } = require("node:path");
+
+module.exports = async function globalSetup() {
+  const repo = join(__dirname, "..");
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: repo, stdio: "inherit" });
+  const output = execFileSync("bash", [join(repo, "scripts", "pulumi-cli", "ensure.sh")], { cwd: repo, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  process.env.PULUMI_MTLS_CLI_BIN = output.trim().split("\n").pop();
+};
