@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { startEmulator, type Emulator } from "../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { isEncryptedSecret, PulumiProject } from "./pulumi-project";
@@ -15,7 +16,8 @@ let emulator: Emulator;
 let project: PulumiProject;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // A leading dash once made `pulumi config set` read the token as a flag (regression).
+  emulator = await startEmulator({ token: `-${randomUUID()}` });
   project = await PulumiProject.create("existing-csr", emulator, "stack-config");
   await project.setConfig("zoneId", zoneId);
   await project.setConfig("validityDays", "90");

@@ -75,16 +75,18 @@ export class PulumiProject {
     const created = new PulumiProject(root, env);
     await created.pulumi(["stack", "init", created.stack]);
     if (credentials === "stack-config") {
-      await created.pulumi(["config", "set", "--secret", "cloudflare:apiToken", emulator.token]);
+      // Through stdin: a value on the command line shows in `ps` and in failure messages, and a
+      // token starting with "-" would be read as a flag.
+      await created.pulumi(["config", "set", "--secret", "cloudflare:apiToken"], { stdin: emulator.token });
       await created.pulumi(["config", "set", "cloudflare:baseUrl", emulator.baseUrl]);
     }
     return created;
   }
 
   /** Runs `pulumi <args>` in the project; rejects when it exits non-zero unless `allowFailure`. */
-  pulumi(args: string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+  pulumi(args: string[], options: { allowFailure?: boolean; stdin?: string } = {}): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
-      execFile("pulumi", ["--non-interactive", ...args], { cwd: this.directory, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const child = execFile("pulumi", ["--non-interactive", ...args], { cwd: this.directory, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
         const result = { code, stdout, stderr };
         if (code !== 0 && options.allowFailure !== true) {
@@ -93,6 +95,7 @@ export class PulumiProject {
           resolve(result);
         }
       });
+      child.stdin?.end(options.stdin ?? "");
     });
   }
 
