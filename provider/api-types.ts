@@ -1,7 +1,7 @@
 /**
  * The few Cloudflare API shapes this package uses, typed by hand from
- * `client-certificates-api.md`. Fields the API always returns for an issued
- * certificate are required; subject fields depend on the CSR and may be absent.
+ * `client-certificates-api.md`. Required: what the provider cannot work without.
+ * Cloudflare returns the rest too; subject fields depend on the CSR.
  */
 
 /** Lifecycle states of an API Shield client certificate. */
@@ -23,14 +23,14 @@ export interface ApiCertificateAuthority {
 export interface ApiClientCertificate {
   id: string;
   certificate: string;
-  certificate_authority: ApiCertificateAuthority;
+  certificate_authority?: ApiCertificateAuthority;
   csr: string;
   status: CertificateStatus;
   validity_days: number;
-  issued_on: string;
-  expires_on: string;
-  fingerprint_sha256: string;
-  serial_number: string;
+  issued_on?: string;
+  expires_on?: string;
+  fingerprint_sha256?: string;
+  serial_number?: string;
   signature?: string;
   ski?: string;
   common_name?: string;

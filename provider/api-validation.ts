@@ -7,8 +7,9 @@ function fail(where: string, field: string, expected: string, got: unknown): nev
 }
 
 /**
- * Checks that a response holds a client certificate with every field the API
- * guarantees, so the provider never records invented or partial state.
+ * Checks that a response holds a client certificate: the fields the provider cannot work
+ * without are required (id, certificate, csr, status, validity_days), the others must have
+ * the right type when present and are left out of outputs when absent, never invented.
  */
 export function parseApiCertificate(value: unknown, where: string): ApiClientCertificate {
   if (typeof value !== "object" || value === null) fail(where, "the result", "a client certificate object", value);
@@ -16,16 +17,17 @@ export function parseApiCertificate(value: unknown, where: string): ApiClientCer
   const requireString = (field: string): void => {
     if (typeof record[field] !== "string" || record[field] === "") fail(where, field, "a non-empty string", record[field]);
   };
-  for (const field of ["id", "certificate", "csr", "issued_on", "expires_on", "fingerprint_sha256", "serial_number"]) requireString(field);
+  for (const field of ["id", "certificate", "csr"]) requireString(field);
   if (!CERTIFICATE_STATUSES.includes(record["status"] as never)) {
     fail(where, "status", `one of ${CERTIFICATE_STATUSES.join(", ")}`, record["status"]);
   }
   if (!Number.isInteger(record["validity_days"])) fail(where, "validity_days", "an integer", record["validity_days"]);
-  const authority = record["certificate_authority"] as Record<string, unknown> | undefined;
-  if (typeof authority !== "object" || authority === null || typeof authority["id"] !== "string" || typeof authority["name"] !== "string") {
+  const authority = record["certificate_authority"] as Record<string, unknown> | undefined | null;
+  if (authority !== undefined && authority !== null && (typeof authority !== "object" || typeof authority["id"] !== "string" || typeof authority["name"] !== "string")) {
     fail(where, "certificate_authority", "an object with id and name", authority);
   }
-  for (const field of ["signature", "ski", "common_name", "country", "state", "location", "organization", "organizational_unit"]) {
+  const optionalStrings = ["issued_on", "expires_on", "fingerprint_sha256", "serial_number", "signature", "ski"];
+  for (const field of [...optionalStrings, "common_name", "country", "state", "location", "organization", "organizational_unit"]) {
     if (record[field] !== undefined && record[field] !== null && typeof record[field] !== "string") fail(where, field, "a string", record[field]);
   }
   return value as ApiClientCertificate;

@@ -6,14 +6,14 @@ export interface ClientCertificateOutputs {
   zoneId: string;
   /** The signed certificate, PEM. Marked secret on the resource. */
   certificate: string;
-  certificateAuthority: { id: string; name: string };
+  certificateAuthority?: { id: string; name: string };
   csr: string;
   validityDays: number;
   status: CertificateStatus;
-  issuedOn: string;
-  expiresOn: string;
-  fingerprintSha256: string;
-  serialNumber: string;
+  issuedOn?: string;
+  expiresOn?: string;
+  fingerprintSha256?: string;
+  serialNumber?: string;
   signature?: string;
   ski?: string;
   commonName?: string;
@@ -33,6 +33,11 @@ export interface ClientCertificateOutputs {
  */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
   const optional = {
+    certificateAuthority: api.certificate_authority === undefined ? undefined : { id: api.certificate_authority.id, name: api.certificate_authority.name },
+    issuedOn: api.issued_on,
+    expiresOn: api.expires_on,
+    fingerprintSha256: api.fingerprint_sha256,
+    serialNumber: api.serial_number,
     signature: api.signature,
     ski: api.ski,
     commonName: api.common_name,
@@ -47,14 +52,9 @@ export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBefore
   return {
     zoneId,
     certificate: api.certificate,
-    certificateAuthority: { id: api.certificate_authority.id, name: api.certificate_authority.name },
     csr: canonicalOrAsIs(api.csr),
     validityDays: api.validity_days,
     status: api.status,
-    issuedOn: api.issued_on,
-    expiresOn: api.expires_on,
-    fingerprintSha256: api.fingerprint_sha256,
-    serialNumber: api.serial_number,
     ...present,
   } satisfies ClientCertificateOutputs;
 }

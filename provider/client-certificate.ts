@@ -42,7 +42,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   /** The signed client certificate, PEM. Secret. */
   declare readonly certificate: pulumi.Output<string>;
   /** The Cloudflare managed CA that signed it. */
-  declare readonly certificateAuthority: pulumi.Output<{ id: string; name: string }>;
+  declare readonly certificateAuthority: pulumi.Output<{ id: string; name: string } | undefined>;
   /** Subject common name, from the CSR. */
   declare readonly commonName: pulumi.Output<string | undefined>;
   /** Subject country, from the CSR. */
@@ -50,11 +50,11 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   /** The CSR, canonical PEM. */
   declare readonly csr: pulumi.Output<string>;
   /** End of validity, ISO 8601. */
-  declare readonly expiresOn: pulumi.Output<string>;
+  declare readonly expiresOn: pulumi.Output<string | undefined>;
   /** SHA-256 of the certificate's DER, hex. */
-  declare readonly fingerprintSha256: pulumi.Output<string>;
+  declare readonly fingerprintSha256: pulumi.Output<string | undefined>;
   /** Start of validity, ISO 8601. */
-  declare readonly issuedOn: pulumi.Output<string>;
+  declare readonly issuedOn: pulumi.Output<string | undefined>;
   /** Subject locality, from the CSR. */
   declare readonly location: pulumi.Output<string | undefined>;
   /** Subject organization, from the CSR. */
@@ -62,7 +62,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   /** Subject organizational unit, from the CSR. */
   declare readonly organizationalUnit: pulumi.Output<string | undefined>;
   /** Serial number, hex. */
-  declare readonly serialNumber: pulumi.Output<string>;
+  declare readonly serialNumber: pulumi.Output<string | undefined>;
   /** Signature algorithm, e.g. "SHA256WithRSA". */
   declare readonly signature: pulumi.Output<string | undefined>;
   /** Subject key identifier, hex. */

@@ -66,11 +66,12 @@ async function findIssuedSince(
       { cause: original },
     );
   }
+  const issuedAt = (certificate: ApiClientCertificate): number => Date.parse(certificate.issued_on ?? "") || Number.POSITIVE_INFINITY;
   const candidates = active
-    .filter((certificate) => !alreadyRecorded.includes(certificate.id))
+    .filter((certificate) => certificate.status === "active" && !alreadyRecorded.includes(certificate.id))
     .filter((certificate) => certificate.validity_days === request.validityDays && sameCsr(certificate.csr, request.csr))
-    .filter((certificate) => Date.parse(certificate.issued_on) >= startedAt - CLOCK_SKEW_MS)
-    .sort((a, b) => Date.parse(b.issued_on) - Date.parse(a.issued_on));
+    .filter((certificate) => issuedAt(certificate) >= startedAt - CLOCK_SKEW_MS)
+    .sort((a, b) => issuedAt(b) - issuedAt(a));
   return candidates[0];
 }
 
