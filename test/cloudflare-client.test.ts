@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { startEmulator, type Emulator } from "./emulator";
-import { AuthenticationError, CloudflareApiError, CloudflareClient, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider";
+import { AuthenticationError, CloudflareApiError, CloudflareClient, listClientCertificates, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -167,5 +167,33 @@ describe("CloudflareClient against the emulator", () => {
     expect(error).toBeInstanceOf(CloudflareApiError);
     expect((error as CloudflareApiError).status).toBeUndefined();
     expect((error as Error).message).toMatch(/no response from Cloudflare: .*ECONNREFUSED.*gave up after 2 attempts/);
+  });
+});
+
+describe("listClientCertificates", () => {
+  test("lists a zone with credentials from the environment, filtered by status, with camelCase fields", async () => {
+    const api = client();
+    const kept = await api.createClientCertificate(zoneId, { csr, validityDays: 30 });
+    const revoked = await api.createClientCertificate(zoneId, { csr, validityDays: 30 });
+    await api.revokeClientCertificate(zoneId, revoked.id);
+    emulator.clearRequests();
+    const saved = { token: process.env["CLOUDFLARE_API_TOKEN"], url: process.env["CLOUDFLARE_BASE_URL"] };
+    process.env["CLOUDFLARE_API_TOKEN"] = emulator.token;
+    process.env["CLOUDFLARE_BASE_URL"] = emulator.baseUrl;
+    try {
+      const active = await listClientCertificates({ zoneId, status: "active" });
+      expect(active.map((certificate) => [certificate.id, certificate.status, certificate.zoneId, certificate.commonName])).toEqual([[kept.id, "active", zoneId, "p256.example.com"]]);
+      expect(calls()).toEqual([`GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=1&per_page=50 200`]);
+    } finally {
+      for (const [name, value] of [["CLOUDFLARE_API_TOKEN", saved.token], ["CLOUDFLARE_BASE_URL", saved.url]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  test("refuses a malformed zone id before any request", async () => {
+    await expect(listClientCertificates({ zoneId: "example.com" })).rejects.toThrow("listClientCertificates: zoneId must be 32 lowercase hex characters");
+    expect(emulator.requests()).toEqual([]);
   });
 });
