@@ -22,3 +22,8 @@ export const certificateId = certificate.id;
 export const status = certificate.status;
 export const expiresOn = certificate.expiresOn;
 export const certificatePem = certificate.certificate;
+
+// Optionally read a certificate managed elsewhere (not created or revoked by this stack).
+const existingCertificateId = config.get("existingCertificateId");
+export const existingStatus =
+  existingCertificateId === undefined ? undefined : ClientCertificate.get("existing", existingCertificateId, { zoneId }).status;

@@ -76,6 +76,23 @@ test("another CSR previews as a replacement", async () => {
   await project.setConfig("csr", csr);
 });
 
+test("ClientCertificate.get reads an existing certificate without managing it", async () => {
+  const managed = await project.resource("ClientCertificate");
+  await project.setConfig("existingCertificateId", managed?.id ?? "");
+  emulator.clearRequests();
+  await project.pulumi(["up", "--yes"]);
+  // Reads only (the engine reads once for the preview and once for the update).
+  expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()}`))).toEqual(new Set([`GET ${managed?.id}`]));
+  const { resources } = await project.exportState();
+  const read = resources.find((resource) => resource.urn.endsWith("::existing"));
+  expect(read).toMatchObject({ id: managed?.id, external: true });
+  expect(read?.outputs).toMatchObject({ status: "active", validityDays: 90, zoneId });
+  expect(isEncryptedSecret(read?.outputs?.["certificate"])).toBe(true);
+  const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+  expect(outputs["existingStatus"]).toBe("active");
+  await project.pulumi(["config", "rm", "existingCertificateId"]);
+});
+
 test("destroy revokes and empties the state", async () => {
   emulator.clearRequests();
   await project.pulumi(["destroy", "--yes"]);

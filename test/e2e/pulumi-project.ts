@@ -19,6 +19,7 @@ export interface ExportedResource {
   urn: string;
   type: string;
   id?: string;
+  external?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }
