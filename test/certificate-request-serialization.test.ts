@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CertificateRequestInputs, CertificateRequestOutputs } from "../provider/certificate-request-provider";
+import { projectWithInstalledPackage } from "./helpers/installed-package";
 
 // The provider-serialization tests rebuild providers from text and run check and diff. A CertificateRequest
 // does its work in create, which loads @peculiar/x509 and reflect-metadata with import(); this runs create
@@ -49,25 +49,10 @@ function host(cwd: string, text: string): HostResult {
   return JSON.parse(execFileSync(process.execPath, ["-e", hostScript], { cwd, input: text, encoding: "utf8" })) as HostResult;
 }
 
-/** A project directory where the package is installed under node_modules, as users have it. */
-function installedLayout(): string {
-  const project = mkdtempSync(join(tmpdir(), "mtls-certificate-request-"));
-  const modules = join(project, "node_modules");
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(repo, "node_modules"))) {
-    if (entry === ".bin" || entry === "pulumi-cloudflare-mtls") continue;
-    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
-  }
-  const installed = join(modules, "pulumi-cloudflare-mtls");
-  mkdirSync(installed);
-  cpSync(join(repo, "package.json"), join(installed, "package.json"));
-  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
-  return project;
-}
 
 describe.each([
   { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
-  { layout: "an installed package (provider referenced by require)", project: installedLayout, moduleName: "pulumi-cloudflare-mtls" },
+  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls" },
 ])("CertificateRequestProvider serialized from $layout", ({ project, moduleName }) => {
   let cwd: string;
   let hosted: HostResult;

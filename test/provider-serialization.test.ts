@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
+import { projectWithInstalledPackage } from "./helpers/installed-package";
 
 // The provider object travels in state as text (`__provider`) and is rebuilt in another process.
 // These tests do what `new dynamic.Resource` and the dynamic-provider host do, in real Node
@@ -38,27 +38,12 @@ function runLifecycle(cwd: string, text: string, news: Record<string, unknown>, 
   });
 }
 
-/** A project directory where the package is installed under node_modules, as users have it. */
-function installedLayout(): string {
-  const project = mkdtempSync(join(tmpdir(), "mtls-installed-"));
-  const modules = join(project, "node_modules");
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(repo, "node_modules"))) {
-    if (entry === ".bin" || entry === "pulumi-cloudflare-mtls") continue;
-    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
-  }
-  const installed = join(modules, "pulumi-cloudflare-mtls");
-  mkdirSync(installed);
-  cpSync(join(repo, "package.json"), join(installed, "package.json"));
-  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
-  return project;
-}
 
 const news = { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", csr: csrFixture("ecdsa-p256").replace(/\n/g, "\r\n"), validityDays: 30 };
 
 describe.each([
   { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
-  { layout: "an installed package (provider referenced by require)", project: installedLayout, moduleName: "pulumi-cloudflare-mtls" },
+  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls" },
 ])("ClientCertificateProvider serialized from $layout", ({ project, moduleName }) => {
   let cwd: string;
   let text: string;
@@ -103,7 +88,7 @@ describe.each([
 });
 
 test("an installed package's provider requires its modules by package path instead of inlining them", () => {
-  const cwd = installedLayout();
+  const cwd = projectWithInstalledPackage();
   try {
     const text = serialize(cwd, "pulumi-cloudflare-mtls", "ClientCertificateProvider");
     expect(text).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\/[a-z-]+\.js"\)/);

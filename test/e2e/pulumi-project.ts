@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../emulator";
+import { installPackage } from "../helpers/installed-package";
 import { enginePath } from "./pulumi-cli";
 
 const repo = join(__dirname, "..", "..");
@@ -123,21 +124,6 @@ export class PulumiProject {
   }
 }
 
-/** Installs the built package as a real directory under node_modules and links everything else. */
-function installPackage(project: string): void {
-  const modules = join(project, "node_modules");
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(repo, "node_modules"))) {
-    if (entry === ".bin" || entry === ".package-lock.json") continue;
-    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
-  }
-  const installed = join(modules, "pulumi-cloudflare-mtls");
-  mkdirSync(installed);
-  cpSync(join(repo, "package.json"), join(installed, "package.json"));
-  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
-  const packageJson = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { name: string };
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: `e2e-${packageJson.name}`, private: true, dependencies: { [packageJson.name]: "*" } }, null, 2));
-}
 
 /** Whether `value` is a Pulumi secret as stored by the passphrase secrets provider. */
 export function isEncryptedSecret(value: unknown): boolean {

@@ -1,0 +1,31 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const repo = join(__dirname, "..", "..");
+
+/**
+ * Installs the built package into `project/node_modules` as users have it: a real directory
+ * (package.json and dist/provider, so Pulumi's serializer sees a path under node_modules and
+ * captures the provider by `require`), with every other dependency linked from the repository.
+ * Needs a current `dist/` (jest's global setup builds it).
+ */
+export function installPackage(project: string): void {
+  const modules = join(project, "node_modules");
+  mkdirSync(modules, { recursive: true });
+  for (const entry of readdirSync(join(repo, "node_modules"))) {
+    if (entry === ".bin" || entry === ".package-lock.json" || entry === "pulumi-cloudflare-mtls") continue;
+    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
+  }
+  const installed = join(modules, "pulumi-cloudflare-mtls");
+  mkdirSync(installed);
+  cpSync(join(repo, "package.json"), join(installed, "package.json"));
+  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+}
+
+/** A fresh temporary project directory with the package installed; the caller removes it. */
+export function projectWithInstalledPackage(prefix = "mtls-installed-"): string {
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  installPackage(project);
+  return project;
+}
