@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { startEmulator, type Emulator } from "../../test/emulator";
+import { certificateFacts, describeCertificate } from "./certificate-facts";
+import { check, DemoCheckError } from "./demo-check-error";
+import { DemoStack } from "./demo-stack";
+import { enginePath, ensurePulumiCli } from "./ensure-pulumi-cli";
+import { repositoryRoot } from "./repository-root";
+import { describeSecretsInState } from "./state-facts";
+
+// `npm run demo`: a real `pulumi up`, a previewed change and `pulumi destroy` of the basic example,
+// against the local emulator, in a stack that lives in a temporary directory.
+
+const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+// A recognisable prefix lets test/demo.test.ts prove the token never reaches the output without
+// knowing its random part.
+const TOKEN_PREFIX = "emulator-token-";
+// Long enough that the certificate is still pending revocation when we look after destroy.
+const REVOCATION_DELAY_MS = 10 * 60_000;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const repository = repositoryRoot();
+  printIntroduction();
+  const cliBin = ensurePulumiCli(repository);
+  const emulator = await startEmulator({ token: TOKEN_PREFIX + randomBytes(24).toString("base64url"), revocationDelayMs: REVOCATION_DELAY_MS });
+  let stack: DemoStack | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    stack?.dispose();
+    console.error(`\n${signal}: stopped; the temporary stack is removed`);
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    stack = await DemoStack.create(repository, enginePath(cliBin), emulator);
+    const certificateId = await deploy(stack, emulator);
+    await previewChange(stack, emulator);
+    await destroy(stack, emulator, certificateId);
+    check(!stack.transcript.some((output) => output.includes(emulator.token)), "the API token appears in the Pulumi CLI's output");
+    heading("Summary");
+    print("  the API token appears in no CLI output and not in state");
+    print(`  emulator API requests, whole demo: ${countByMethod(emulator.requests())}`);
+    print(`  done in ${Math.round((Date.now() - started) / 1000)} s; temporary stack and files removed, the repository is untouched`);
+  } finally {
+    stack?.dispose();
+    await emulator.close();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+  }
+}
+
+function printIntroduction(): void {
+  print("pulumi-cloudflare-mtls demo: `pulumi up`, a previewed change and `pulumi destroy` of examples/basic");
+  print("(CertificateRequest + ClientCertificate) against a local Cloudflare API emulator, in a temporary stack.");
+  print("Nothing is sent to Cloudflare. For the real Cloudflare, in the repository root: `pulumi stack init <name>`,");
+  print("`pulumi config set zoneId <zone id>`, `export CLOUDFLARE_API_TOKEN=<token>`, `pulumi up` (see README.md).");
+  if (process.env["CLOUDFLARE_API_TOKEN"] !== undefined) print("CLOUDFLARE_API_TOKEN is set in this shell; the demo does not use it.");
+}
+
+/** `pulumi up`, then what was issued, checked independently. Returns the certificate id. */
+async function deploy(stack: DemoStack, emulator: Emulator): Promise<string> {
+  heading(`1/3 pulumi up (zone ${ZONE_ID}, emulator at ${emulator.baseUrl})`);
+  await stack.setConfig("zoneId", ZONE_ID);
+  const before = emulator.requests().length;
+  await stack.programCommand(["up", "--yes"]);
+  const requests = emulator.requests().slice(before);
+
+  heading("The certificate: from `pulumi stack output --show-secrets`, checked with node:crypto");
+  const facts = certificateFacts(await stack.outputs(), emulator.caCertificatePem);
+  for (const line of describeCertificate(facts)) print(line);
+  check(facts.chainsToCa, "the certificate does not chain to the emulator's CA");
+  const stored = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === facts.id);
+  check(stored?.status === "active", `the emulator has no active certificate ${facts.id}`);
+
+  heading("Secrets in state: `pulumi stack export`");
+  for (const line of describeSecretsInState(await stack.exportState(), emulator.token)) print(line);
+  print(`  emulator API requests during up: ${countByMethod(requests)}`);
+  return facts.id;
+}
+
+/** A change that replaces the certificate, previewed and not applied. */
+async function previewChange(stack: DemoStack, emulator: Emulator): Promise<void> {
+  heading("2/3 pulumi preview --diff after `pulumi config set validityDays 730` (not applied)");
+  await stack.setConfig("validityDays", "730");
+  const before = emulator.requests().length;
+  const { stdout } = await stack.programCommand(["preview", "--diff"]);
+  const mutating = emulator.requests().slice(before).filter((request) => request.method !== "GET");
+  check(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/.test(stdout), "the preview does not show the ClientCertificate replacement");
+  check(mutating.length === 0, `the preview sent ${countByMethod(mutating)} to the API`);
+  print("\n  the ClientCertificate would be replaced (a new validity needs a new certificate); the preview changed nothing");
+}
+
+/** `pulumi destroy`: the certificate is revoked, the stack empty and then removed. */
+async function destroy(stack: DemoStack, emulator: Emulator, certificateId: string): Promise<void> {
+  heading("3/3 pulumi destroy");
+  await stack.programCommand(["destroy", "--yes"]);
+  const status = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === certificateId)?.status;
+  check(status === "pending_revocation", `after destroy the emulator reports certificate ${certificateId} as ${status ?? "absent"}, not pending_revocation`);
+  print(`\n  emulator: certificate ${certificateId} is ${status} (Cloudflare then revokes it)`);
+  const remaining = (JSON.parse(await stack.exportState()) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
+  check(remaining.length === 0, `${remaining.length} resources are left in state after destroy`);
+  await stack.stackCommand(["stack", "rm", "--yes"]);
+  print(`  stack ${stack.name} removed`);
+}
+
+function countByMethod(requests: readonly { method: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const { method } of requests) counts.set(method, (counts.get(method) ?? 0) + 1);
+  return counts.size === 0 ? "none" : [...counts].map(([method, count]) => `${method} ${count}`).join(", ");
+}
+
+function heading(text: string): void {
+  print(`\n=== ${text}`);
+}
+
+function print(line: string): void {
+  console.log(line);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`\ndemo failed: ${error instanceof DemoCheckError ? "check: " : ""}${message}`);
+  process.exitCode = 1;
+});
