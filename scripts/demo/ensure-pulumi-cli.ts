@@ -5,9 +5,6 @@ import { dirname, join } from "node:path";
  * The directory holding `pulumi` and its Node.js plugins, from scripts/pulumi-cli/ensure.sh. Its
  * progress goes straight to our stderr: on a fresh machine it builds the CLI for about ten
  * minutes, and the user should see why they are waiting.
- *
- * test/e2e/pulumi-cli.ts does the same, but finds the repository from its own location, which is
- * wrong once compiled into dist/, so the demo cannot reuse it.
  */
 export function ensurePulumiCli(repository: string): string {
   const script = join(repository, "scripts", "pulumi-cli", "ensure.sh");

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../emulator";
 import { installPackage } from "../helpers/installed-package";
-import { enginePath } from "./pulumi-cli";
+import { enginePath, ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
+import { repositoryRoot } from "../../scripts/demo/repository-root";
 
 const repo = join(__dirname, "..", "..");
 
@@ -59,7 +60,7 @@ export class PulumiProject {
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: enginePath(),
+      PATH: enginePath(pulumiCliBin()),
       PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       PULUMI_HOME: join(root, "home"),
@@ -123,6 +124,13 @@ export class PulumiProject {
   }
 }
 
+
+/** The CLI's directory: from jest's global setup when it ran, otherwise from ensure.sh (a cache hit is fast). */
+function pulumiCliBin(): string {
+  const bin = process.env["PULUMI_MTLS_CLI_BIN"] ?? ensurePulumiCli(repositoryRoot());
+  process.env["PULUMI_MTLS_CLI_BIN"] = bin;
+  return bin;
+}
 
 /** Whether `value` is a Pulumi secret as stored by the passphrase secrets provider. */
 export function isEncryptedSecret(value: unknown): boolean {
