@@ -7,6 +7,6 @@ const { join } = require("node:path");
 module.exports = async function globalSetup() {
   const repo = join(__dirname, "..");
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: repo, stdio: "inherit" });
-  const output = execFileSync("bash", [join(repo, "scripts", "pulumi-cli", "ensure.sh")], { cwd: repo, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
-  process.env.PULUMI_MTLS_CLI_BIN = output.trim().split("\n").pop();
+  const { ensurePulumiCli } = require(join(repo, "dist", "scripts", "demo", "ensure-pulumi-cli.js"));
+  process.env.PULUMI_MTLS_CLI_BIN = ensurePulumiCli(repo);
 };
