@@ -105,13 +105,23 @@ export class CloudflareClient {
     return this.certificateRequest("PATCH", zoneId, certificateId, "reactivating client certificate", { reactivate: true });
   }
 
-  /** Revokes a certificate: it becomes `pending_revocation`, later `revoked`. */
-  async revokeClientCertificate(zoneId: string, certificateId: string): Promise<ApiClientCertificate> {
-    return this.certificateRequest("DELETE", zoneId, certificateId, "revoking client certificate");
+  /**
+   * Revokes a certificate: it becomes `pending_revocation`, later `revoked`. Returns the
+   * certificate, or `undefined` if Cloudflare confirms without including it.
+   */
+  async revokeClientCertificate(zoneId: string, certificateId: string): Promise<ApiClientCertificate | undefined> {
+    const context: OperationContext = { action: "revoking client certificate", zoneId, certificateId };
+    const { result } = await this.transport.send<unknown>({
+      method: "DELETE",
+      path: certificatePath(zoneId, certificateId),
+      context,
+      retryMode: "idempotent",
+    });
+    return result === null || result === undefined ? undefined : parseApiCertificate(result, describeOperation(context));
   }
 
   private async certificateRequest(
-    method: "GET" | "PATCH" | "DELETE",
+    method: "GET" | "PATCH",
     zoneId: string,
     certificateId: string,
     action: string,
@@ -120,7 +130,7 @@ export class CloudflareClient {
     const context: OperationContext = { action, zoneId, certificateId };
     const { result } = await this.transport.send<unknown>({
       method,
-      path: `${zonePath(zoneId)}/${encodeURIComponent(certificateId)}`,
+      path: certificatePath(zoneId, certificateId),
       ...(body === undefined ? {} : { body }),
       context,
       retryMode: "idempotent",
@@ -131,6 +141,10 @@ export class CloudflareClient {
 
 function zonePath(zoneId: string): string {
   return `zones/${encodeURIComponent(zoneId)}/client_certificates`;
+}
+
+function certificatePath(zoneId: string, certificateId: string): string {
+  return `${zonePath(zoneId)}/${encodeURIComponent(certificateId)}`;
 }
 
 function isLastPage(page: number, received: number, info: ApiResultInfo | undefined): boolean {

@@ -154,7 +154,7 @@ export class HttpTransport {
     }
 
     const { status, envelope } = outcome;
-    if (status >= 200 && status < 300 && envelope?.success === true && envelope.result !== null) {
+    if (status >= 200 && status < 300 && envelope?.success === true) {
       return { kind: "success", response: { result: envelope.result as T, envelope: envelope as ApiEnvelope<T> } };
     }
 
@@ -181,7 +181,7 @@ export class HttpTransport {
           }),
       };
     }
-    if (isRetryableStatus(status) || (status < 300 && envelope.success !== false)) {
+    if (isRetryableStatus(status)) {
       const message = `${operation}: ${formatApiErrors(errors)} (HTTP ${status})`;
       if (unsentOnly) return { kind: "final", error: new UncertainOutcomeError(message, { status, errors }) };
       return { kind: "retryable", retryAfterMs: parseRetryAfter(outcome.headers, Date.now()), giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status, errors }) };

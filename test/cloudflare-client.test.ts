@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { startEmulator, type Emulator } from "./emulator";
 import { AuthenticationError, CloudflareApiError, CloudflareClient, listClientCertificates, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider";
@@ -54,7 +56,7 @@ describe("CloudflareClient against the emulator", () => {
     const api = client();
     const { id } = await api.createClientCertificate(zoneId, { csr, validityDays: 30 });
     expect((await api.getClientCertificate(zoneId, id)).id).toBe(id);
-    expect((await api.revokeClientCertificate(zoneId, id)).status).toBe("pending_revocation");
+    expect((await api.revokeClientCertificate(zoneId, id))?.status).toBe("pending_revocation");
     expect((await api.reactivateClientCertificate(zoneId, id)).status).toMatch(/^(pending_reactivation|active)$/);
     expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["POST 200", "GET 200", "DELETE 200", "PATCH 200"]);
     expect(emulator.requests()[3]?.body).toEqual({ reactivate: true });
@@ -196,4 +198,22 @@ describe("listClientCertificates", () => {
     await expect(listClientCertificates({ zoneId: "example.com" })).rejects.toThrow("listClientCertificates: zoneId must be 32 lowercase hex characters");
     expect(emulator.requests()).toEqual([]);
   });
+});
+
+test("accepts a revoke that Cloudflare confirms without the certificate (result: null)", async () => {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    bodies.push(`${request.method} ${request.url}`);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ success: true, errors: [], messages: [], result: null }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const api = new CloudflareClient({ connection: { credentials: { apiToken: "t" }, baseUrl: `http://127.0.0.1:${port}/client/v4` } });
+    await expect(api.revokeClientCertificate(zoneId, missingId)).resolves.toBeUndefined();
+    expect(bodies).toEqual([`DELETE /client/v4/zones/${zoneId}/client_certificates/${missingId}`]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
