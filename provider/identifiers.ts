@@ -12,5 +12,6 @@ export function describeInvalidId(value: unknown): string | undefined {
   if (typeof value !== "string") return `must be a string, got ${value === null ? "null" : typeof value}`;
   if (value.length === 0) return "must not be empty";
   if (/^[0-9A-Fa-f]{32}$/.test(value)) return "must be lowercase hex (Cloudflare identifiers are lowercase)";
-  return `must be 32 lowercase hex characters (got ${value.length} characters); copy it from the Cloudflare dashboard (zone Overview, "Zone ID") or the API`;
+  const got = value.length === 1 ? "1 character" : `${value.length} characters`;
+  return `must be 32 lowercase hex characters (got ${got}); copy it from the Cloudflare dashboard (zone Overview, "Zone ID") or the API`;
 }

@@ -32,6 +32,7 @@ describe("checkClientCertificateInputs", () => {
     { name: "a missing zone", input: { ...valid, zoneId: undefined }, property: "zoneId", reason: /^zoneId is required/ },
     { name: "a zone name instead of its id", input: { ...valid, zoneId: "example.com" }, property: "zoneId", reason: /^zoneId must be 32 lowercase hex characters \(got 11 characters\)/ },
     { name: "an uppercase zone id", input: { ...valid, zoneId: zoneId.toUpperCase() }, property: "zoneId", reason: /^zoneId must be lowercase hex/ },
+    { name: "a one-character zone id", input: { ...valid, zoneId: "x" }, property: "zoneId", reason: /^zoneId must be 32 lowercase hex characters \(got 1 character\);/ },
     { name: "a numeric zone id", input: { ...valid, zoneId: 42 }, property: "zoneId", reason: /^zoneId must be a string, got number/ },
     { name: "a missing validity", input: { ...valid, validityDays: undefined }, property: "validityDays", reason: /^validityDays is required/ },
     { name: "a fractional validity", input: { ...valid, validityDays: 1.5 }, property: "validityDays", reason: /^validityDays must be a whole number of days, got 1.5/ },
