@@ -1,7 +1,9 @@
 import { X509Certificate } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "./emulator";
-import { ClientCertificateProvider, ConfigurationError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import { ClientCertificateProvider, CloudflareClient, ConfigurationError, IssuedWithErrorsError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -212,5 +214,50 @@ describe("ClientCertificateProvider.delete", () => {
     emulator.injectFault({ route: "revoke", kind: "status", status: 502 });
     await provider().delete(id, outs);
     expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["DELETE 502", "DELETE 200"]);
+  });
+});
+
+describe("ClientCertificateProvider.create against an API that returns a certificate for another key", () => {
+  // A fake that answers every POST with a real certificate issued for a different CSR, and every
+  // DELETE with `revokeStatus`: the provider must not record a certificate the client cannot use.
+  async function withWrongKeyApi(revokeStatus: number, run: (baseUrl: string, requests: string[]) => Promise<void>): Promise<void> {
+    const foreign = await new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } }).createClientCertificate(zoneId, {
+      csr: csrFixture("ecdsa-p256-other"),
+      validityDays: 90,
+    });
+    const requests: string[] = [];
+    const server: Server = createServer((request, response) => {
+      requests.push(request.method ?? "");
+      const success = request.method === "POST" || revokeStatus < 300;
+      response.writeHead(request.method === "POST" ? 200 : revokeStatus, { "content-type": "application/json" });
+      response.end(JSON.stringify({ success, errors: success ? [] : [{ code: 10001, message: "revocation is down" }], messages: [], result: success ? { ...foreign, csr } : null }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`, requests);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  function providerFor(baseUrl: string): ClientCertificateProvider {
+    return new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "t" }, baseUrl }, retry: { maxRetries: 0 }, sleep: async () => undefined } });
+  }
+
+  test("revokes it again and fails, leaving nothing behind", async () => {
+    await withWrongKeyApi(200, async (baseUrl, requests) => {
+      await expect(providerFor(baseUrl).create(inputs)).rejects.toThrow(/is for a different public key than the CSR; certificate [0-9a-f]{32} was revoked again, nothing is left behind/);
+      expect(requests).toEqual(["POST", "DELETE"]);
+    });
+  });
+
+  test("records it in state with the reasons when revoking it fails too", async () => {
+    await withWrongKeyApi(500, async (baseUrl) => {
+      const error = await providerFor(baseUrl).create(inputs).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(IssuedWithErrorsError);
+      expect((error as IssuedWithErrorsError).id).toMatch(/^[0-9a-f]{32}$/);
+      expect((error as IssuedWithErrorsError).properties).toMatchObject({ zoneId, status: "active" });
+      expect((error as IssuedWithErrorsError).reasons[1]).toMatch(/^revoking it failed too \(.*Cloudflare error 10001: revocation is down.*\); run pulumi destroy or revoke it in the dashboard$/);
+    });
   });
 });
