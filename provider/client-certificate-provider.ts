@@ -80,7 +80,11 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
         await client.revokeClientCertificate(inputs.zoneId, issued.id);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new IssuedWithErrorsError(issued.id, { ...outs }, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
+        // The host records these properties as the resource's state; without `__provider` the engine
+        // could not run delete on it later.
+        const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
+        const properties = providerText === undefined ? { ...outs } : { ...outs, __provider: providerText };
+        throw new IssuedWithErrorsError(issued.id, properties, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
       }
       throw new CloudflareApiError(`creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`);
     }

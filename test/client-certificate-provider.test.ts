@@ -253,10 +253,11 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
 
   test("records it in state with the reasons when revoking it fails too", async () => {
     await withWrongKeyApi(500, async (baseUrl) => {
-      const error = await providerFor(baseUrl).create(inputs).catch((caught: unknown) => caught);
+      // The engine hands create the serialized provider with the inputs; it must stay in recorded state.
+      const error = await providerFor(baseUrl).create({ ...inputs, __provider: "exports.handler = …" } as ClientCertificateInputs).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(IssuedWithErrorsError);
       expect((error as IssuedWithErrorsError).id).toMatch(/^[0-9a-f]{32}$/);
-      expect((error as IssuedWithErrorsError).properties).toMatchObject({ zoneId, status: "active" });
+      expect((error as IssuedWithErrorsError).properties).toMatchObject({ zoneId, status: "active", __provider: "exports.handler = …" });
       expect((error as IssuedWithErrorsError).reasons[1]).toMatch(/^revoking it failed too \(.*Cloudflare error 10001: revocation is down.*\); run pulumi destroy or revoke it in the dashboard$/);
     });
   });
