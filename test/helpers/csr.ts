@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { webcrypto } from "node:crypto";
+import { subjectToX509Name, type CertificateSubject } from "../../provider/certificate-subject";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -8,13 +9,8 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 /** Key types for test CSRs. RSA-1024 and Ed25519 exist to test rejection. */
 export type CsrKeyAlgorithm = "RSA-1024" | "RSA-2048" | "RSA-3072" | "RSA-4096" | "ECDSA-P256" | "ECDSA-P384" | "Ed25519";
 
-export interface GenerateCsrOptions {
-  readonly commonName: string;
-  readonly organization?: string;
-  readonly organizationalUnit?: string;
-  readonly country?: string;
-  readonly state?: string;
-  readonly locality?: string;
+/** The subject fields are those of a CertificateRequest, written into the CSR the same way. */
+export interface GenerateCsrOptions extends CertificateSubject {
   /** @default "ECDSA-P256" (fast; RSA key generation is slow on small machines) */
   readonly algorithm?: CsrKeyAlgorithm;
   /** Generate a new key instead of reusing this test file's key for the algorithm. @default false */
@@ -86,17 +82,7 @@ export async function generateKeyPair(algorithm: CsrKeyAlgorithm): Promise<Crypt
 export async function generateCsr(options: GenerateCsrOptions): Promise<GeneratedCsr> {
   const algorithm = options.algorithm ?? "ECDSA-P256";
   const keys = options.freshKey === true ? await generateKeyPair(algorithm) : await keyPairFor(algorithm);
-  const attributes: [string, string | undefined][] = [
-    ["C", options.country],
-    ["ST", options.state],
-    ["L", options.locality],
-    ["O", options.organization],
-    ["OU", options.organizationalUnit],
-    ["CN", options.commonName],
-  ];
-  const name: x509.JsonName = attributes
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([type, value]) => ({ [type]: [value] }));
+  const name = new x509.Name(subjectToX509Name(options));
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
     { name, keys, signingAlgorithm: PARAMETERS[algorithm].signing },
     webcrypto,
