@@ -1,6 +1,7 @@
 import type { Got } from "got" with { "resolution-mode": "import" };
 import type { ApiEnvelope, ApiMessage } from "./api-types";
 import { authenticationHeaders, type ConnectionSettings } from "./credentials";
+import { delay } from "./delay";
 import {
   AuthenticationError,
   CloudflareApiError,
@@ -75,7 +76,7 @@ export class HttpTransport {
     this.baseUrl = connection.baseUrl;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? delay;
     Object.defineProperty(this, "headers", { value: authenticationHeaders(connection.credentials), enumerable: false });
     Object.defineProperty(this, "client", { value: undefined, enumerable: false, writable: true });
   }

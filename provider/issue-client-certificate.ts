@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import type { ApiClientCertificate } from "./api-types";
 import type { CloudflareClient } from "./cloudflare-client";
 import { sameCsr, spkiSha256 } from "./csr";
+import { delay } from "./delay";
 import { CloudflareApiError, UncertainOutcomeError } from "./errors";
 
 /** Tolerated clock difference between this machine and Cloudflare when matching a lost create. */
@@ -34,7 +35,7 @@ export async function issueClientCertificate(
     return await client.createClientCertificate(zoneId, request);
   } catch (error) {
     if (!(error instanceof UncertainOutcomeError)) throw error;
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? delay;
     for (let look = 0; look < 2; look++) {
       if (look > 0) await sleep(options.settleDelayMs ?? 3_000);
       const issued = await findIssuedSince(client, zoneId, request, startedAt, error, options.alreadyRecorded ?? []);
