@@ -29,8 +29,10 @@ export interface InputCheck {
  * (preview) pass through; a valid CSR is replaced by its canonical PEM so that
  * line endings or escapes never show up as changes.
  */
-export async function checkClientCertificateInputs(news: Record<string, unknown>): Promise<InputCheck> {
+export async function checkClientCertificateInputs(given: unknown): Promise<InputCheck> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
+  // The engine always sends an object; code that calls check directly may not.
+  const news: Record<string, unknown> = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
   const inputs: Record<string, unknown> = { ...news };
 
   const { zoneId, csr, validityDays } = news;
@@ -70,7 +72,7 @@ export async function checkClientCertificateInputs(news: Record<string, unknown>
 function describeInvalidValidity(value: unknown): string | undefined {
   if (value === undefined) return `is required: the number of days the certificate is valid, 1 to ${MAX_VALIDITY_DAYS}`;
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    return `must be a whole number of days, got ${JSON.stringify(value)}`;
+    return `must be a whole number of days, got ${describeValue(value)}`;
   }
   if (value < 1 || value > MAX_VALIDITY_DAYS) {
     return `must be between 1 and ${MAX_VALIDITY_DAYS} days (15 years), got ${value}`;
@@ -80,10 +82,28 @@ function describeInvalidValidity(value: unknown): string | undefined {
 
 function describeInvalidRenewal(value: unknown, validityDays: unknown): string | undefined {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    return `must be a whole number of days of at least 1, got ${JSON.stringify(value)}; leave it unset to never renew automatically`;
+    return `must be a whole number of days of at least 1, got ${describeValue(value)}; leave it unset to never renew automatically`;
   }
   if (typeof validityDays === "number" && value >= validityDays) {
     return `(${value}) must be less than validityDays (${validityDays}), or every deployment would replace the certificate`;
   }
   return undefined;
+}
+
+/**
+ * Shows a wrong value in a message: NaN and Infinity as themselves (JSON would say null), a BigInt
+ * with its type (JSON.stringify throws on it), anything long cut short.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return `the BigInt ${value}n (use a plain number)`;
+  if (typeof value === "function" || typeof value === "symbol") return `a ${typeof value}`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return typeof value;
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

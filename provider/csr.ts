@@ -95,8 +95,18 @@ export async function inspectCsr(text: string): Promise<CsrFacts> {
   } catch {
     throw new CsrError(`does not decode as a PKCS#10 certificate signing request; ${HOW_TO_MAKE_ONE}`);
   }
+  const declared = derElementLength(der);
+  if (declared !== der.length) {
+    const what = declared < 0 || declared > der.length ? "a length that does not match its content" : `${der.length - declared} bytes after the end of the request`;
+    throw new CsrError(`has ${what}: it was cut or padded; copy the whole file again`);
+  }
   const spki = new Uint8Array(request.publicKey.rawData);
   const keyDescription = describeKey(spki);
+  const hash = (request.signatureAlgorithm as { hash?: { name?: unknown } }).hash?.name;
+  if (typeof hash !== "string" || !ACCEPTED_SIGNATURE_HASHES.includes(hash)) {
+    const used = typeof hash === "string" ? hash : (request.signatureAlgorithm as { name?: unknown }).name;
+    throw new CsrError(`is signed with ${String(used)}, which is not accepted; sign it with ${ACCEPTED_SIGNATURE_HASHES.join(", ")} (openssl req -sha256)`);
+  }
   let verified: boolean;
   try {
     verified = await request.verify();
@@ -107,6 +117,24 @@ export async function inspectCsr(text: string): Promise<CsrFacts> {
     throw new CsrError("has a signature that does not verify with its own public key: it was altered or signed with another key; create it again from the private key");
   }
   return { pem: csrPem(der), subject: request.subject, keyDescription, publicKeySha256: spkiSha256(spki) };
+}
+
+/** Hashes a CSR may be signed with; SHA-1 and MD5 signatures can be forged. */
+const ACCEPTED_SIGNATURE_HASHES = ["SHA-256", "SHA-384", "SHA-512"];
+
+/**
+ * The length of the DER element at the start of `der` (tag, length and content), or -1 when its
+ * length field cannot be read. A CSR is one SEQUENCE: anything after it is not part of the request.
+ */
+function derElementLength(der: Uint8Array): number {
+  const first = der[1];
+  if (first === undefined) return -1;
+  if (first < 0x80) return 2 + first;
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 4 || der.length < 2 + octets) return -1;
+  let length = 0;
+  for (let index = 0; index < octets; index++) length = length * 256 + (der[2 + index] ?? 0);
+  return 2 + octets + length;
 }
 
 function describeKey(spki: Uint8Array): string {

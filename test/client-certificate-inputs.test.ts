@@ -47,12 +47,26 @@ describe("checkClientCertificateInputs", () => {
     { name: "a renewal window as long as the validity", input: { ...valid, renewBeforeDays: 365 }, property: "renewBeforeDays", reason: /^renewBeforeDays \(365\) must be less than validityDays \(365\), or every deployment would replace the certificate$/ },
     { name: "a zero renewal window", input: { ...valid, renewBeforeDays: 0 }, property: "renewBeforeDays", reason: /^renewBeforeDays must be a whole number of days of at least 1, got 0; leave it unset/ },
     { name: "a huge CSR", input: { ...valid, csr: "x".repeat(70_000) }, property: "csr", reason: /^csr is 70000 characters long/ },
+    // Regression: NaN and Infinity were reported as "got null", and a BigInt made check throw.
+    { name: "a NaN validity", input: { ...valid, validityDays: NaN }, property: "validityDays", reason: /^validityDays must be a whole number of days, got NaN$/ },
+    { name: "an infinite validity", input: { ...valid, validityDays: Infinity }, property: "validityDays", reason: /^validityDays must be a whole number of days, got Infinity$/ },
+    { name: "a BigInt validity", input: { ...valid, validityDays: 365n }, property: "validityDays", reason: /^validityDays must be a whole number of days, got the BigInt 365n \(use a plain number\)$/ },
+    { name: "a BigInt renewal window", input: { ...valid, renewBeforeDays: 30n }, property: "renewBeforeDays", reason: /^renewBeforeDays must be a whole number of days of at least 1, got the BigInt 30n/ },
+    { name: "a negative infinite renewal window", input: { ...valid, renewBeforeDays: -Infinity }, property: "renewBeforeDays", reason: /got -Infinity;/ },
+    { name: "a CSR with bytes after its DER", input: { ...valid, csr: withTrailingBytes(csr) }, property: "csr", reason: /^csr has 4 bytes after the end of the request: it was cut or padded/ },
+    { name: "a CSR signed with SHA-1", input: { ...valid, csr: csrFixture("rsa-2048-sha1") }, property: "csr", reason: /^csr is signed with SHA-1, which is not accepted; sign it with SHA-256, SHA-384, SHA-512/ },
   ];
   test.each(cases)("reports $name on $property", async ({ input, property, reason }) => {
     const { failures } = await checkClientCertificateInputs(input);
     expect(failures).toHaveLength(1);
     expect(failures[0]?.property).toBe(property);
     expect(failures[0]?.reason).toMatch(reason);
+  });
+
+  test.each([null, undefined, "text", 42, [valid]])("returns failures instead of throwing for the input object %p (regression: null threw)", async (news) => {
+    const { failures } = await checkClientCertificateInputs(news);
+    expect(failures.map((failure) => failure.property)).toEqual(["zoneId", "validityDays", "csr"]);
+    expect(failures.every((failure) => / is required/.test(failure.reason))).toBe(true);
   });
 
   test("reports every bad property at once", async () => {
@@ -67,3 +81,10 @@ describe("checkClientCertificateInputs", () => {
     expect(JSON.stringify(failures)).not.toContain(body.slice(0, 20));
   });
 });
+
+/** The same CSR with four zero bytes appended to its DER. */
+function withTrailingBytes(pem: string): string {
+  const body = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const padded = Buffer.concat([Buffer.from(body, "base64"), Buffer.alloc(4)]).toString("base64");
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${padded.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+}
