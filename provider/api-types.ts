@@ -62,5 +62,6 @@ export interface ApiEnvelope<T> {
   errors: ApiMessage[];
   messages: ApiMessage[];
   result: T | null;
-  result_info?: ApiResultInfo;
+  /** As sent: checked by `parseResultInfo` before use. */
+  result_info?: unknown;
 }

@@ -1,9 +1,10 @@
 import { CERTIFICATE_STATUSES, type ApiClientCertificate, type ApiResultInfo } from "./api-types";
-import { CloudflareApiError } from "./errors";
+import { ContractViolationError } from "./errors";
+import { isCloudflareId } from "./identifiers";
 
 function fail(where: string, field: string, expected: string, got: unknown): never {
   const shown = got === undefined ? "nothing" : JSON.stringify(got)?.slice(0, 40);
-  throw new CloudflareApiError(`${where}: Cloudflare broke its API contract: expected ${field} to be ${expected}, got ${shown}`);
+  throw new ContractViolationError(`${where}: Cloudflare broke its API contract: expected ${field} to be ${expected}, got ${shown}`);
 }
 
 /**
@@ -18,6 +19,8 @@ export function parseApiCertificate(value: unknown, where: string): ApiClientCer
     if (typeof record[field] !== "string" || record[field] === "") fail(where, field, "a non-empty string", record[field]);
   };
   for (const field of ["id", "certificate", "csr"]) requireString(field);
+  // The id goes into request paths later (refresh, revoke): only a Cloudflare identifier may.
+  if (!isCloudflareId(record["id"])) fail(where, "id", "a Cloudflare identifier (32 lowercase hex characters)", record["id"]);
   if (!CERTIFICATE_STATUSES.includes(record["status"] as never)) {
     fail(where, "status", `one of ${CERTIFICATE_STATUSES.join(", ")}`, record["status"]);
   }

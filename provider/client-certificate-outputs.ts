@@ -33,7 +33,7 @@ export interface ClientCertificateOutputs {
  */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
   const optional = {
-    certificateAuthority: api.certificate_authority === undefined ? undefined : { id: api.certificate_authority.id, name: api.certificate_authority.name },
+    certificateAuthority: api.certificate_authority === undefined || api.certificate_authority === null ? undefined : { id: api.certificate_authority.id, name: api.certificate_authority.name },
     issuedOn: api.issued_on,
     expiresOn: api.expires_on,
     fingerprintSha256: api.fingerprint_sha256,

@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ApiClientCertificate } from "./api-types";
 import { CloudflareClient, type CloudflareClientOptions } from "./cloudflare-client";
+import { newCreateLedger, type CreateLedger } from "./create-ledger";
 import { checkClientCertificateInputs, type ClientCertificateInputs } from "./client-certificate-inputs";
 import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
@@ -7,7 +9,8 @@ import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment,
 import { inspectCsr, sameCsr } from "./csr";
 import { AuthenticationError, CloudflareApiError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
 import { describeInvalidId } from "./identifiers";
-import { issueClientCertificate, publicKeyMismatch, type IssueOptions } from "./issue-client-certificate";
+import { hideProperty } from "./hidden-property";
+import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
 
 /** Cloudflare's "already deleted" answer to revoking a revoked certificate. */
 const CODE_ALREADY_REVOKED = 1407;
@@ -32,23 +35,22 @@ export interface ClientCertificateProviderOptions {
  * passed to `configure`, then from the environment; nothing secret is captured in state.
  */
 export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvider<ClientCertificateInputs, ClientCertificateOutputs> {
-  options: ClientCertificateProviderOptions;
-  configSettings: SettingsSource | undefined;
-  /**
-   * Certificates this provider process issued, so recovering a lost create never adopts a sibling's.
-   * An array: Pulumi's closure serializer cannot carry a Set into the provider process.
-   */
-  issuedIds: string[];
+  /** Held off enumerable properties like the config settings: a connection passed in code holds credentials. */
+  declare readonly options: ClientCertificateProviderOptions;
+  /** Stack config settings, credentials included: held off enumerable properties (see `configure`). */
+  declare private configSettings: SettingsSource | undefined;
+  /** The creates of this provider process, so recovering a lost create never adopts a sibling's certificate. */
+  ledger: CreateLedger;
 
   constructor(options: ClientCertificateProviderOptions = {}) {
-    this.options = options;
-    this.configSettings = undefined;
-    this.issuedIds = [];
+    hideProperty(this, "options", options);
+    this.ledger = newCreateLedger();
   }
 
   /** Receives the stack config; credentials in it take precedence over the environment. */
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.configSettings = settingsFromConfig((key) => request.config.get(key));
+    // Not a plain field: util.inspect, JSON.stringify or a debugger view of the provider must not show the token.
+    hideProperty(this, "configSettings", settingsFromConfig((key) => request.config.get(key)));
   }
 
   /** Validates inputs before any API call and canonicalises the CSR. */
@@ -66,13 +68,15 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   async create(inputs: ClientCertificateInputs): Promise<pulumi.dynamic.CreateResult<ClientCertificateOutputs>> {
     const csr = await inspectCsr(inputs.csr);
     const client = this.client();
-    const issued = await issueClientCertificate(
-      client,
-      inputs.zoneId,
-      { csr: inputs.csr, validityDays: inputs.validityDays },
-      { ...this.options.issue, alreadyRecorded: this.issuedIds },
-    );
-    this.issuedIds.push(issued.id);
+    let issued: ApiClientCertificate;
+    try {
+      issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, { ...this.options.issue, ledger: this.ledger });
+    } catch (error) {
+      if (!(error instanceof UnrecordableCertificateError)) throw error;
+      // Only what the request tells is known of it; refresh or the next up reads the rest.
+      const known = { zoneId: inputs.zoneId, csr: inputs.csr, validityDays: inputs.validityDays };
+      throw issuedWithErrors(inputs, error.certificateId, known, [error.message]);
+    }
     const outs = toOutputs(inputs.zoneId, issued, inputs.renewBeforeDays);
     const mismatch = publicKeyMismatch(issued.certificate, csr.publicKeySha256);
     if (mismatch !== undefined) {
@@ -80,11 +84,7 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
         await client.revokeClientCertificate(inputs.zoneId, issued.id);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        // The host records these properties as the resource's state; without `__provider` the engine
-        // could not run delete on it later.
-        const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
-        const properties = providerText === undefined ? { ...outs } : { ...outs, __provider: providerText };
-        throw new IssuedWithErrorsError(issued.id, properties, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
+        throw issuedWithErrors(inputs, issued.id, outs, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
       }
       throw new CloudflareApiError(`creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`);
     }
@@ -112,7 +112,11 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     return { id, props: outs, inputs: inputs as unknown as ClientCertificateOutputs };
   }
 
-  /** Reactivates a certificate pending revocation; otherwise re-reads it (a changed renewal window needs no API call of its own). */
+  /**
+   * Reactivates a certificate pending revocation; otherwise re-reads it (a changed renewal window needs
+   * no API call of its own). A certificate that is already active or reactivating (a retried PATCH whose
+   * first answer was lost, or a reactivation in the dashboard) is recorded as it is.
+   */
   async update(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: ClientCertificateInputs): Promise<pulumi.dynamic.UpdateResult<ClientCertificateOutputs>> {
     const zoneId = news.zoneId;
     const client = this.client();
@@ -124,6 +128,9 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     } catch (error) {
       if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
       const current = await client.getClientCertificate(zoneId, id).catch(() => undefined);
+      if (current?.status === "active" || current?.status === "pending_reactivation") {
+        return { outs: toOutputs(zoneId, current, news.renewBeforeDays) };
+      }
       if (current?.status === "revoked") {
         throw new CloudflareApiError(
           `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\` to replace it`,
@@ -160,7 +167,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
 
   /** A client for the current credentials: stack config first, then the environment. */
   client(): CloudflareClient {
-    const clientOptions = this.options.client ?? {};
+    // One client per provider operation, so its requests share one retry budget.
+    const clientOptions: CloudflareClientOptions = { ...this.options.client, shareRetryBudget: true };
     if (clientOptions.connection !== undefined) return new CloudflareClient(clientOptions);
     const connection = resolveConnectionSettings([
       { origin: "stack config", settings: this.configSettings ?? {} },
@@ -168,6 +176,17 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     ]);
     return new CloudflareClient({ ...clientOptions, connection });
   }
+}
+
+/**
+ * The error that makes the dynamic-provider host record a certificate that was issued although the
+ * create failed. The recorded properties keep `__provider`: without it the engine could not run
+ * delete on the resource later.
+ */
+function issuedWithErrors(inputs: ClientCertificateInputs, id: string, known: object, reasons: string[]): IssuedWithErrorsError {
+  const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
+  const properties = providerText === undefined ? { ...known } : { ...known, __provider: providerText };
+  return new IssuedWithErrorsError(id, properties, reasons);
 }
 
 function zoneOf(props: Unvalidated<ClientCertificateOutputs> | undefined, action: string): string {

@@ -1,8 +1,10 @@
 import type { ApiClientCertificate, ApiResultInfo, CertificateStatusFilter } from "./api-types";
 import { parseApiCertificate, parseApiCertificateList, parseResultInfo } from "./api-validation";
 import { resolveConnectionSettings, settingsFromEnvironment, type ConnectionSettings } from "./credentials";
-import { describeOperation, type OperationContext } from "./errors";
+import { ContractViolationError, describeOperation, type OperationContext } from "./errors";
 import { HttpTransport, type TransportOptions } from "./http-transport";
+import { describeInvalidId, isCloudflareId } from "./identifiers";
+import type { RetryBudget } from "./retry-policy";
 
 /** Options of {@link CloudflareClient}. */
 export interface CloudflareClientOptions extends TransportOptions {
@@ -11,6 +13,13 @@ export interface CloudflareClientOptions extends TransportOptions {
    * (or `CLOUDFLARE_API_KEY` + `CLOUDFLARE_EMAIL`) and `CLOUDFLARE_BASE_URL`.
    */
   connection?: ConnectionSettings;
+  /**
+   * Share one retry budget (`retry.maxTotalWaitMs` of waiting) between every call of this client,
+   * for a client that serves one operation, as the provider's do. Otherwise each method call
+   * has its own budget (all pages of a list share one).
+   * @default false
+   */
+  shareRetryBudget?: boolean;
 }
 
 /** One page of a list call. */
@@ -34,10 +43,12 @@ const LIST_PAGE_SIZE = 50;
  */
 export class CloudflareClient {
   private readonly transport: HttpTransport;
+  private readonly sharedBudget: RetryBudget | undefined;
 
   constructor(options: CloudflareClientOptions = {}) {
     const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
     this.transport = new HttpTransport(connection, options);
+    this.sharedBudget = options.shareRetryBudget === true ? { waitedMs: 0 } : undefined;
   }
 
   /** The API base URL this client talks to. */
@@ -49,19 +60,17 @@ export class CloudflareClient {
   async listClientCertificatesPage(
     zoneId: string,
     options: { status?: CertificateStatusFilter; page?: number; perPage?: number } = {},
+    budget: RetryBudget = this.budget(),
   ): Promise<ClientCertificatePage> {
     const context: OperationContext = { action: "listing client certificates", zoneId };
     const query: Record<string, string | number> = {};
     if (options.status !== undefined) query["status"] = options.status;
     if (options.page !== undefined) query["page"] = options.page;
     if (options.perPage !== undefined) query["per_page"] = options.perPage;
-    const { result, envelope } = await this.transport.send<unknown>({
-      method: "GET",
-      path: zonePath(zoneId),
-      query,
-      context,
-      retryMode: "idempotent",
-    });
+    const { result, envelope } = await this.transport.send<unknown>(
+      { method: "GET", path: zonePath(context), query, context, retryMode: "idempotent" },
+      budget,
+    );
     return { certificates: parseApiCertificateList(result, describeOperation(context)), resultInfo: parseResultInfo(envelope.result_info) };
   }
 
@@ -71,8 +80,9 @@ export class CloudflareClient {
    */
   async listClientCertificates(zoneId: string, options: { status?: CertificateStatusFilter } = {}): Promise<ApiClientCertificate[]> {
     const all: ApiClientCertificate[] = [];
+    const budget = this.budget();
     for (let page = 1; ; page++) {
-      const { certificates, resultInfo } = await this.listClientCertificatesPage(zoneId, { ...options, page, perPage: LIST_PAGE_SIZE });
+      const { certificates, resultInfo } = await this.listClientCertificatesPage(zoneId, { ...options, page, perPage: LIST_PAGE_SIZE }, budget);
       all.push(...certificates);
       if (isLastPage(page, certificates.length, resultInfo)) return all;
     }
@@ -86,18 +96,29 @@ export class CloudflareClient {
   /**
    * Sends exactly one create request (retried only when Cloudflare provably did not act,
    * such as a 429). An ambiguous failure raises {@link UncertainOutcomeError}: the
-   * certificate may exist; see `issueClientCertificate` for the recovery.
+   * certificate may exist; see `issueClientCertificate` for the recovery. A success answer that
+   * breaks the API contract raises {@link ContractViolationError} carrying the certificate id when
+   * the answer holds a valid one: a certificate was issued and must not be forgotten.
    */
   async createClientCertificate(zoneId: string, request: { csr: string; validityDays: number }): Promise<ApiClientCertificate> {
     const context: OperationContext = { action: "creating client certificate", zoneId };
-    const { result } = await this.transport.send<unknown>({
-      method: "POST",
-      path: zonePath(zoneId),
-      body: { csr: request.csr, validity_days: request.validityDays },
-      context,
-      retryMode: "unsent-only",
-    });
-    return parseApiCertificate(result, describeOperation(context));
+    const { result } = await this.transport.send<unknown>(
+      {
+        method: "POST",
+        path: zonePath(context),
+        body: { csr: request.csr, validity_days: request.validityDays },
+        context,
+        retryMode: "unsent-only",
+      },
+      this.budget(),
+    );
+    try {
+      return parseApiCertificate(result, describeOperation(context));
+    } catch (error) {
+      if (!(error instanceof ContractViolationError)) throw error;
+      const id = (result as { id?: unknown } | null | undefined)?.id;
+      throw new ContractViolationError(error.message, { certificateId: isCloudflareId(id) ? id : undefined, cause: error });
+    }
   }
 
   /** Reactivates a certificate that is `pending_revocation`. */
@@ -111,12 +132,10 @@ export class CloudflareClient {
    */
   async revokeClientCertificate(zoneId: string, certificateId: string): Promise<ApiClientCertificate | undefined> {
     const context: OperationContext = { action: "revoking client certificate", zoneId, certificateId };
-    const { result } = await this.transport.send<unknown>({
-      method: "DELETE",
-      path: certificatePath(zoneId, certificateId),
-      context,
-      retryMode: "idempotent",
-    });
+    const { result } = await this.transport.send<unknown>(
+      { method: "DELETE", path: certificatePath(context), context, retryMode: "idempotent" },
+      this.budget(),
+    );
     return result === null || result === undefined ? undefined : parseApiCertificate(result, describeOperation(context));
   }
 
@@ -128,23 +147,38 @@ export class CloudflareClient {
     body?: unknown,
   ): Promise<ApiClientCertificate> {
     const context: OperationContext = { action, zoneId, certificateId };
-    const { result } = await this.transport.send<unknown>({
-      method,
-      path: certificatePath(zoneId, certificateId),
-      ...(body === undefined ? {} : { body }),
-      context,
-      retryMode: "idempotent",
-    });
+    const { result } = await this.transport.send<unknown>(
+      { method, path: certificatePath(context), ...(body === undefined ? {} : { body }), context, retryMode: "idempotent" },
+      this.budget(),
+    );
     return parseApiCertificate(result, describeOperation(context));
+  }
+
+  private budget(): RetryBudget {
+    return this.sharedBudget ?? { waitedMs: 0 };
   }
 }
 
-function zonePath(zoneId: string): string {
-  return `zones/${encodeURIComponent(zoneId)}/client_certificates`;
+/**
+ * The path of a zone's certificates. Ids are checked before they go into a path: `..` or `.`
+ * survive URL encoding and normalisation would turn `client_certificates/..` into the zone itself,
+ * so a DELETE would reach Cloudflare's delete-zone route.
+ */
+function zonePath(context: OperationContext): string {
+  requireId(context, "zone id", context.zoneId);
+  return `zones/${context.zoneId}/client_certificates`;
 }
 
-function certificatePath(zoneId: string, certificateId: string): string {
-  return `${zonePath(zoneId)}/${encodeURIComponent(certificateId)}`;
+function certificatePath(context: OperationContext): string {
+  requireId(context, "certificate id", context.certificateId);
+  return `${zonePath(context)}/${context.certificateId}`;
+}
+
+function requireId(context: OperationContext, what: string, value: unknown): void {
+  const problem = describeInvalidId(value);
+  if (problem !== undefined) {
+    throw new TypeError(`${context.action}: the ${what} ${problem}; nothing was sent to Cloudflare`);
+  }
 }
 
 function isLastPage(page: number, received: number, info: ApiResultInfo | undefined): boolean {

@@ -49,6 +49,21 @@ export class CloudflareApiError extends Error {
   }
 }
 
+/**
+ * Cloudflare answered with success, but the answer does not hold what the API reference promises
+ * (a field missing or of the wrong type, an unknown status). For a create, `certificateId` is the
+ * id the answer carried when it was a valid one: the certificate exists and must not be forgotten.
+ */
+export class ContractViolationError extends CloudflareApiError {
+  /** The id of the certificate the broken answer was about, when it held a valid one. */
+  readonly certificateId: string | undefined;
+
+  constructor(message: string, options: CloudflareApiErrorOptions & { certificateId?: string | undefined } = {}) {
+    super(message, options);
+    this.certificateId = options.certificateId;
+  }
+}
+
 /** The credentials were rejected (HTTP 401/403 or an authentication error code). */
 export class AuthenticationError extends CloudflareApiError {}
 

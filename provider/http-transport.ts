@@ -1,7 +1,9 @@
 import type { Got } from "got" with { "resolution-mode": "import" };
+import { describeBody, parseEnvelope } from "./api-envelope";
 import type { ApiEnvelope, ApiMessage } from "./api-types";
-import { authenticationHeaders, type ConnectionSettings } from "./credentials";
+import { authenticationHeaders, CODE_CREDENTIAL_NAMES, validateBaseUrl, validateCredentials, type ConnectionSettings } from "./credentials";
 import { delay } from "./delay";
+import { hideProperty } from "./hidden-property";
 import {
   AuthenticationError,
   CloudflareApiError,
@@ -12,7 +14,17 @@ import {
   formatApiErrors,
   type OperationContext,
 } from "./errors";
-import { DEFAULT_RETRY_POLICY, decideRetry, failedBeforeSending, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry-policy";
+import {
+  DEFAULT_RETRY_POLICY,
+  decideRetry,
+  failedBeforeSending,
+  isRetryableErrorCode,
+  isRetryableStatus,
+  parseRetryAfter,
+  rejectedBeforeSending,
+  type RetryBudget,
+  type RetryPolicy,
+} from "./retry-policy";
 
 /** Tuning of the HTTP layer. */
 export interface TransportOptions {
@@ -73,26 +85,32 @@ export class HttpTransport {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(connection: ConnectionSettings, options: TransportOptions = {}) {
-    this.baseUrl = connection.baseUrl;
+    // Settings resolved from config or environment were checked already; these checks also cover
+    // connections passed in code, so no request can leave with a header the HTTP layer rejects.
+    validateCredentials(connection.credentials, CODE_CREDENTIAL_NAMES);
+    this.baseUrl = validateBaseUrl(connection.baseUrl);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? delay;
-    Object.defineProperty(this, "headers", { value: authenticationHeaders(connection.credentials), enumerable: false });
-    Object.defineProperty(this, "client", { value: undefined, enumerable: false, writable: true });
+    hideProperty(this, "headers", authenticationHeaders(connection.credentials));
+    hideProperty(this, "client", undefined);
   }
 
-  /** Sends `request`, retrying as its mode allows, and returns the unwrapped result. */
-  async send<T>(request: ApiRequest): Promise<ApiResponse<T>> {
-    let waitedMs = 0;
+  /**
+   * Sends `request`, retrying as its mode allows, and returns the unwrapped result. Waiting
+   * between attempts is charged to `budget`: pass the same budget to every request of one
+   * operation so that together they never wait longer than `policy.maxTotalWaitMs`.
+   */
+  async send<T>(request: ApiRequest, budget: RetryBudget = { waitedMs: 0 }): Promise<ApiResponse<T>> {
     for (let retryIndex = 0; ; retryIndex++) {
       const outcome = await this.attempt(request);
-      const failure = this.classify<T>(request, outcome);
-      if (failure.kind === "success") return failure.response;
-      if (failure.kind === "final") throw failure.error;
-      const decision = decideRetry({ retryIndex, waitedMs, retryAfterMs: failure.retryAfterMs, policy: this.policy });
-      if (!decision.retry) throw failure.giveUp(decision.reason);
+      const classified = this.classify<T>(request, outcome);
+      if (classified.kind === "success") return classified.response;
+      if (classified.kind === "final") throw classified.error;
+      const decision = decideRetry({ retryIndex, waitedMs: budget.waitedMs, retryAfterMs: classified.retryAfterMs, policy: this.policy });
+      if (!decision.retry) throw classified.giveUp(decision.reason);
       await this.sleep(decision.delayMs);
-      waitedMs += decision.delayMs;
+      budget.waitedMs += decision.delayMs;
     }
   }
 
@@ -146,6 +164,9 @@ export class HttpTransport {
 
     if (outcome.kind === "no-response") {
       const detail = `${outcome.message}${outcome.code === undefined ? "" : ` (${outcome.code})`}`;
+      if (rejectedBeforeSending(outcome.code)) {
+        return { kind: "final", error: new CloudflareApiError(`${operation}: the request was refused before it was sent (${detail}); nothing was sent to Cloudflare`) };
+      }
       const retryable = unsentOnly ? failedBeforeSending(outcome.code) : isRetryableErrorCode(outcome.code);
       const makeError = (reason?: string): Error =>
         unsentOnly && !failedBeforeSending(outcome.code)
@@ -204,22 +225,4 @@ function mapApiError(operation: string, status: number, errors: ApiMessage[]): C
   const certificateGone = errors.some((error) => error.code === CODE_CERTIFICATE_NOT_FOUND) || (status === 404 && errors.length === 0);
   if (certificateGone) return new NotFoundError(base, { status, errors });
   return new CloudflareApiError(base, { status, errors });
-}
-
-function parseEnvelope(body: string): ApiEnvelope<unknown> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { success?: unknown }).success !== "boolean") return undefined;
-  const envelope = parsed as ApiEnvelope<unknown>;
-  return { ...envelope, errors: Array.isArray(envelope.errors) ? envelope.errors : [], messages: Array.isArray(envelope.messages) ? envelope.messages : [] };
-}
-
-function describeBody(body: string): string {
-  if (body.length === 0) return "empty body";
-  const printable = body.slice(0, 60).replace(/[^\x20-\x7e]/g, "?");
-  return `starts with "${printable}"${body.length > 60 ? "…" : ""}`;
 }

@@ -15,6 +15,7 @@ export {
   AuthenticationError,
   CloudflareApiError,
   ConfigurationError,
+  ContractViolationError,
   IssuedWithErrorsError,
   NotFoundError,
   RateLimitedError,

@@ -3,7 +3,8 @@ import type { ApiClientCertificate } from "./api-types";
 import type { CloudflareClient } from "./cloudflare-client";
 import { sameCsr, spkiSha256 } from "./csr";
 import { delay } from "./delay";
-import { CloudflareApiError, UncertainOutcomeError } from "./errors";
+import { createRequestKey, markInFlight, newCreateLedger, othersSettled, type CreateLedger } from "./create-ledger";
+import { CloudflareApiError, ContractViolationError, UncertainOutcomeError } from "./errors";
 
 /** Tolerated clock difference between this machine and Cloudflare when matching a lost create. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -12,68 +13,150 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export interface IssueOptions {
   /** Pause before looking a second time for a certificate whose create timed out. @default 3000 */
   settleDelayMs?: number;
-  /** Certificates already accounted for (issued earlier in this deployment), never adopted. */
-  alreadyRecorded?: readonly string[];
+  /**
+   * The creates of this deployment: certificates recorded in it are never adopted, and a recovery
+   * waits for other creates of the same request to settle. Share one ledger between all creates
+   * that run concurrently. @default a ledger of its own
+   */
+  ledger?: CreateLedger;
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The request of a create. */
+interface CreateRequest {
+  csr: string;
+  validityDays: number;
+}
+
 /**
- * Issues a certificate with one POST. When the outcome of that POST is unknown (timeout,
- * dropped connection, 5xx, unreadable answer) it does not blindly retry, which could issue a
- * second certificate: it lists the zone's active certificates and adopts the one issued for
- * this CSR and validity since the request started (allowing for clock skew), skipping those
- * already recorded. If there is none, nothing was issued and the error says so.
+ * Issues a certificate with one POST and records its id in the ledger. When the outcome of that
+ * POST is unknown (timeout, dropped connection, 5xx, unreadable answer) it does not blindly
+ * retry, which could issue a second certificate: it waits until no other create for the same zone,
+ * CSR and validity is in flight in this process, lists the zone's active certificates and adopts
+ * the one issued for this request since it started (allowing for clock skew) that no resource has
+ * recorded. Several such certificates fail the create, naming them, rather than guess; none means
+ * nothing was issued, and the error says so.
+ *
+ * A success answer that breaks the API contract but names a valid certificate is read again; if
+ * that fails too the certificate is revoked, so nothing issued is left unknown.
  */
 export async function issueClientCertificate(
   client: CloudflareClient,
   zoneId: string,
-  request: { csr: string; validityDays: number },
+  request: CreateRequest,
   options: IssueOptions = {},
 ): Promise<ApiClientCertificate> {
+  const ledger = options.ledger ?? newCreateLedger();
+  const key = createRequestKey(zoneId, request);
   const startedAt = Date.now();
+  const settle = markInFlight(ledger, key);
+  let error: unknown;
   try {
-    return await client.createClientCertificate(zoneId, request);
-  } catch (error) {
-    if (!(error instanceof UncertainOutcomeError)) throw error;
-    const sleep = options.sleep ?? delay;
-    for (let look = 0; look < 2; look++) {
-      if (look > 0) await sleep(options.settleDelayMs ?? 3_000);
-      const issued = await findIssuedSince(client, zoneId, request, startedAt, error, options.alreadyRecorded ?? []);
-      if (issued !== undefined) return issued;
-    }
-    throw new CloudflareApiError(
-      `${error.message}; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again`,
-      { cause: error, ...(error.status === undefined ? {} : { status: error.status }), errors: [...error.errors] },
-    );
+    const issued = await client.createClientCertificate(zoneId, request);
+    ledger.recordedIds.push(issued.id);
+    return issued;
+  } catch (caught) {
+    error = caught;
+  } finally {
+    settle();
+  }
+  if (error instanceof ContractViolationError && error.certificateId !== undefined) {
+    const issued = await readBackOrRevoke(client, zoneId, error.certificateId, error);
+    ledger.recordedIds.push(issued.id);
+    return issued;
+  }
+  // A contract violation without a usable id is as uncertain as a lost answer.
+  if (!(error instanceof UncertainOutcomeError) && !(error instanceof ContractViolationError)) throw error;
+  const uncertain = error;
+  await othersSettled(ledger, key);
+  const sleep = options.sleep ?? delay;
+  for (let look = 0; look < 2; look++) {
+    if (look > 0) await sleep(options.settleDelayMs ?? 3_000);
+    const issued = await claimIssuedSince(client, zoneId, request, startedAt, uncertain, ledger.recordedIds);
+    if (issued !== undefined) return issued;
+  }
+  throw new CloudflareApiError(
+    `${uncertain.message}; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again`,
+    { cause: uncertain, ...(uncertain.status === undefined ? {} : { status: uncertain.status }), errors: [...uncertain.errors] },
+  );
+}
+
+/**
+ * The create's answer named certificate `id` but was unreadable: read it once more, and if that
+ * answer is unreadable too, revoke it. When even revoking fails, throws
+ * {@link UnrecordableCertificateError} so that the caller records the id.
+ */
+async function readBackOrRevoke(client: CloudflareClient, zoneId: string, id: string, violation: ContractViolationError): Promise<ApiClientCertificate> {
+  let readError: unknown;
+  try {
+    return await client.getClientCertificate(zoneId, id);
+  } catch (caught) {
+    readError = caught;
+  }
+  const why = `${violation.message}; reading certificate ${id} again failed too (${messageOf(readError)})`;
+  try {
+    await client.revokeClientCertificate(zoneId, id);
+  } catch (revokeError) {
+    throw new UnrecordableCertificateError(id, `${why}, and revoking it failed (${messageOf(revokeError)})`);
+  }
+  throw new CloudflareApiError(`${why}; certificate ${id} was revoked, nothing is left behind: run the update again`, { cause: violation });
+}
+
+/**
+ * A certificate was issued but cannot be read nor revoked: the caller must record `id` in state so
+ * that a later refresh or destroy can deal with it.
+ */
+export class UnrecordableCertificateError extends CloudflareApiError {
+  constructor(
+    readonly certificateId: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
-async function findIssuedSince(
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Finds the one unrecorded certificate issued for `request` since `startedAt` and records it in
+ * `recordedIds` in the same synchronous step that chose it, so two recoveries never take the same one.
+ */
+async function claimIssuedSince(
   client: CloudflareClient,
   zoneId: string,
-  request: { csr: string; validityDays: number },
+  request: CreateRequest,
   startedAt: number,
-  original: UncertainOutcomeError,
-  alreadyRecorded: readonly string[],
+  original: CloudflareApiError,
+  recordedIds: string[],
 ): Promise<ApiClientCertificate | undefined> {
   let active: ApiClientCertificate[];
   try {
     active = await client.listClientCertificates(zoneId, { status: "active" });
   } catch (listError) {
-    const reason = listError instanceof Error ? listError.message : String(listError);
     throw new CloudflareApiError(
-      `${original.message}; the certificate may have been issued, and looking for it failed too (${reason}): ` +
+      `${original.message}; the certificate may have been issued, and looking for it failed too (${messageOf(listError)}): ` +
         `list the zone's certificates for this CSR before running the update again`,
       { cause: original },
     );
   }
   const issuedAt = (certificate: ApiClientCertificate): number => Date.parse(certificate.issued_on ?? "") || Number.POSITIVE_INFINITY;
   const candidates = active
-    .filter((certificate) => certificate.status === "active" && !alreadyRecorded.includes(certificate.id))
+    .filter((certificate) => certificate.status === "active" && !recordedIds.includes(certificate.id))
     .filter((certificate) => certificate.validity_days === request.validityDays && sameCsr(certificate.csr, request.csr))
-    .filter((certificate) => issuedAt(certificate) >= startedAt - CLOCK_SKEW_MS)
-    .sort((a, b) => issuedAt(b) - issuedAt(a));
-  return candidates[0];
+    .filter((certificate) => issuedAt(certificate) >= startedAt - CLOCK_SKEW_MS);
+  if (candidates.length > 1) {
+    const ids = candidates.map((certificate) => `${certificate.id} (issued ${certificate.issued_on ?? "at an unknown time"})`).join(", ");
+    throw new CloudflareApiError(
+      `${original.message}; Cloudflare lists ${candidates.length} certificates for this CSR and validity issued since the request that no resource recorded: ${ids}. ` +
+        `Not choosing between them, so nothing is recorded twice: revoke the ones no client uses (DELETE /zones/${zoneId}/client_certificates/<id>, or the dashboard), then run the update again`,
+      { cause: original },
+    );
+  }
+  const claimed = candidates[0];
+  if (claimed !== undefined) recordedIds.push(claimed.id);
+  return claimed;
 }
 
 /**

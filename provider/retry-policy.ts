@@ -12,7 +12,7 @@ export interface RetryPolicy {
   /** Cap of one backoff delay (a server's Retry-After may ask for more). @default 8000 */
   maxDelayMs: number;
   /**
-   * Cap of all waiting for one call. A Cloudflare rate-limit block lasts 5 minutes,
+   * Cap of all waiting between attempts in one operation (every request it sends). A Cloudflare rate-limit block lasts 5 minutes,
    * so the default leaves room to sit one out rather than fail the deployment.
    * @default 330000
    */
@@ -56,6 +56,23 @@ export function isRetryableErrorCode(code: string | undefined): boolean {
  */
 export function failedBeforeSending(code: string | undefined): boolean {
   return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENETUNREACH";
+}
+
+/**
+ * Errors the HTTP library raises while building a request (an invalid header value or URL):
+ * nothing left this machine, so the outcome is certain even for a POST.
+ */
+export function rejectedBeforeSending(code: string | undefined): boolean {
+  return code !== undefined && (code.startsWith("ERR_INVALID_") || code.startsWith("ERR_HTTP_INVALID_"));
+}
+
+/**
+ * Waiting already spent by one operation (a provider create, read, update or delete, or one
+ * client method call): shared by its requests, so pages of a list or a create and its recovery
+ * together stay within `maxTotalWaitMs`. A plain object, so it survives closure serialization.
+ */
+export interface RetryBudget {
+  waitedMs: number;
 }
 
 /**

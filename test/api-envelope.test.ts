@@ -1,0 +1,48 @@
+import { MAX_API_MESSAGE_LENGTH, MAX_API_MESSAGES, normalizeMessages, parseEnvelope } from "../provider/api-envelope";
+
+describe("parseEnvelope", () => {
+  const notEnvelopes: Array<{ name: string; body: string }> = [
+    { name: "HTML", body: "<html>502 Bad Gateway</html>" },
+    { name: "an empty body", body: "" },
+    { name: "null", body: "null" },
+    { name: "an array", body: "[{\"success\":true}]" },
+    { name: "success as a string", body: "{\"success\":\"true\",\"result\":{}}" },
+  ];
+  test.each(notEnvelopes)("does not take $name for an envelope", ({ body }) => {
+    expect(parseEnvelope(body)).toBeUndefined();
+  });
+
+  test("keeps result and result_info as sent and fills missing lists", () => {
+    expect(parseEnvelope(JSON.stringify({ success: true, result: [1], result_info: { page: 1 } }))).toEqual({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [1],
+      result_info: { page: 1 },
+    });
+  });
+});
+
+describe("normalizeMessages (regression: errors: [null] made error mapping throw a TypeError)", () => {
+  const cases: Array<{ name: string; input: unknown; want: Array<{ code: number; message: string }> }> = [
+    { name: "null entries", input: [null], want: [{ code: 0, message: "(an error entry that is not an object: null)" }] },
+    { name: "numbers and arrays", input: [7, []], want: [{ code: 0, message: "(an error entry that is not an object: number)" }, { code: 0, message: "(an error entry that is not an object: array)" }] },
+    { name: "a bare string", input: ["boom"], want: [{ code: 0, message: "boom" }] },
+    { name: "a code given as text", input: [{ code: "1415", message: "gone" }], want: [{ code: 0, message: "gone" }] },
+    { name: "a message that is an object", input: [{ code: 1415, message: { text: "gone" } }], want: [{ code: 1415, message: "(no message)" }] },
+    { name: "a fractional code", input: [{ code: 1.5, message: "odd" }], want: [{ code: 0, message: "odd" }] },
+    { name: "control characters that could forge log lines", input: [{ code: 1, message: "a\nERROR fake\r\u001b[31m" }], want: [{ code: 1, message: "a ERROR fake  [31m" }] },
+    { name: "not a list", input: { code: 1 }, want: [] },
+  ];
+  test.each(cases)("normalises $name", ({ input, want }) => {
+    expect(normalizeMessages(input)).toEqual(want);
+  });
+
+  test(`keeps at most ${MAX_API_MESSAGES} entries and ${MAX_API_MESSAGE_LENGTH} characters of each`, () => {
+    const many = Array.from({ length: 10_000 }, () => ({ code: 1000, message: "x".repeat(10_000) }));
+    const normalized = normalizeMessages(many);
+    expect(normalized).toHaveLength(MAX_API_MESSAGES + 1);
+    expect(normalized[0]?.message).toHaveLength(MAX_API_MESSAGE_LENGTH + 1);
+    expect(normalized[MAX_API_MESSAGES]).toEqual({ code: 0, message: `(${10_000 - MAX_API_MESSAGES} more entries not shown)` });
+  });
+});
