@@ -136,7 +136,7 @@ export class CloudflareClient {
       { method: "DELETE", path: certificatePath(context), context, retryMode: "idempotent" },
       this.budget(),
     );
-    return result === null || result === undefined ? undefined : parseApiCertificate(result, describeOperation(context));
+    return result === null || result === undefined ? undefined : parseCertificateAnswer(result, context);
   }
 
   private async certificateRequest(
@@ -151,12 +151,22 @@ export class CloudflareClient {
       { method, path: certificatePath(context), ...(body === undefined ? {} : { body }), context, retryMode: "idempotent" },
       this.budget(),
     );
-    return parseApiCertificate(result, describeOperation(context));
+    return parseCertificateAnswer(result, context);
   }
 
   private budget(): RetryBudget {
     return this.sharedBudget ?? { waitedMs: 0 };
   }
+}
+
+/** Parses the answer about one certificate, which must be the certificate asked about. */
+function parseCertificateAnswer(result: unknown, context: OperationContext): ApiClientCertificate {
+  const where = describeOperation(context);
+  const certificate = parseApiCertificate(result, where);
+  if (certificate.id !== context.certificateId) {
+    throw new ContractViolationError(`${where}: Cloudflare broke its API contract: it answered with certificate ${certificate.id}`);
+  }
+  return certificate;
 }
 
 /**

@@ -410,3 +410,18 @@ describe("the provider holds stack-config credentials out of sight (regression: 
     expect(JSON.stringify(provider)).not.toContain("SECRET");
   });
 });
+
+describe("an answer about another certificate", () => {
+  test("read, revoke and reactivate refuse an answer for an id other than the one asked about", async () => {
+    const asked = certificate(0).id;
+    await withScriptedApi(
+      (_request, response) => sendEnvelope(response, 200, { result: certificate(1) }),
+      async (api) => {
+        const client = new CloudflareClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+        for (const call of [() => client.getClientCertificate(zoneId, asked), () => client.revokeClientCertificate(zoneId, asked), () => client.reactivateClientCertificate(zoneId, asked)]) {
+          expect((await rejection(call())).message).toMatch(new RegExp(`client certificate ${asked} in zone ${zoneId}: Cloudflare broke its API contract: it answered with certificate ${certificate(1).id}$`));
+        }
+      },
+    );
+  });
+});
