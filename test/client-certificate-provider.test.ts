@@ -106,7 +106,7 @@ describe("ClientCertificateProvider.create", () => {
       const configured = new ClientCertificateProvider();
       await configured.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } });
       await configured.create(inputs);
-      expect(emulator.requests()[0]?.headers["authorization"]).toBe(`Bearer ${emulator.token}`);
+      expect(emulator.requests()[0]?.credential).toBe("token");
     } finally {
       if (saved === undefined) delete process.env["CLOUDFLARE_API_TOKEN"];
       else process.env["CLOUDFLARE_API_TOKEN"] = saved;

@@ -38,7 +38,7 @@ describe("CloudflareClient against the emulator", () => {
     const [post, ...rest] = emulator.requests();
     expect(rest).toEqual([]);
     expect(post).toMatchObject({ method: "POST", path: `/client/v4/zones/${zoneId}/client_certificates`, body: { csr, validity_days: 30 }, status: 200 });
-    expect(post?.headers["authorization"]).toBe(`Bearer ${emulator.token}`);
+    expect(post?.credential).toBe("token");
     expect(post?.headers["content-type"]).toMatch(/^application\/json/);
     expect(created).toMatchObject({ status: "active", validity_days: 30 });
     expect(created.id).toMatch(/^[0-9a-f]{32}$/);
@@ -49,7 +49,7 @@ describe("CloudflareClient against the emulator", () => {
     emulator = await startEmulator({ apiKey: "global-key", email: "ops@example.com" });
     const keyClient = new CloudflareClient({ connection: { credentials: { apiKey: "global-key", email: "ops@example.com" }, baseUrl: emulator.baseUrl } });
     await keyClient.listClientCertificatesPage(zoneId);
-    expect(emulator.requests()[0]?.headers).toMatchObject({ "x-auth-key": "global-key", "x-auth-email": "ops@example.com" });
+    expect(emulator.requests()[0]?.credential).toBe("api-key");
   });
 
   test("gets, reactivates and revokes by id", async () => {

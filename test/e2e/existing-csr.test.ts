@@ -49,7 +49,7 @@ test("up with credentials from stack config issues the certificate and never sho
   await project.setConfig("validityDays", "90");
   const up = await project.pulumi(["up", "--yes"]);
   expect(emulator.requests().map((request) => request.method)).toEqual(["POST"]);
-  expect(emulator.requests()[0]?.headers["authorization"]).toBe(`Bearer ${emulator.token}`);
+  expect(emulator.requests()[0]?.credential).toBe("token");
   const { text, resources } = await project.exportState();
   const certificate = resources.find((resource) => resource.type.endsWith(":ClientCertificate"));
   expect(certificate?.outputs).toMatchObject({ status: "active", commonName: "rsa2048.example.com", organization: "Example Inc", country: "US" });

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { adminRefusal } from "./admin-access";
 import { parseFaultSpec } from "./faults";
 import { readBody } from "./http-io";
 import type { Emulator } from "./server";
 
-/** Root of the admin interface: outside /client/v4, no auth, loopback callers only. */
+/** Root of the admin interface: outside /client/v4, no auth, local tools only (see admin-access.ts). */
 export const ADMIN_PREFIX = "/__emulator";
 
 class AdminError extends Error {
@@ -36,10 +37,12 @@ export async function handleAdminRequest(
   response: ServerResponse,
   url: URL,
 ): Promise<void> {
+  const refusal = adminRefusal(request, emulator.adminUrl);
+  if (refusal !== undefined) {
+    request.resume();
+    return json(response, 403, { error: refusal });
+  }
   try {
-    if (!isLoopback(request.socket.remoteAddress)) {
-      throw new AdminError(403, "the admin interface only answers loopback clients");
-    }
     const body = await readBody(request);
     const route = `${request.method ?? "GET"} ${url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "") || "/"}`;
     const certificateAction = /^(POST|DELETE) \/certificates\/([^/]+)(\/revoke)?$/.exec(route);
@@ -134,14 +137,15 @@ function parseObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function isLoopback(address: string | undefined): boolean {
-  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
-}
-
 function json(response: ServerResponse, status: number, body: unknown): void {
   // JSON has no Infinity; spell it as POST /faults accepts it.
   const text = `${JSON.stringify(body, (_key, value: unknown) => (value === Infinity ? "Infinity" : value), 2)}\n`;
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  // Refusals quote request headers back; nosniff keeps a browser from reading that as anything but JSON.
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "x-content-type-options": "nosniff",
+  });
   response.end(text);
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, loggableHeaders, type AcceptedCredentials } from "./auth";
+import { authenticate, presentedCredential, type AcceptedCredentials } from "./auth";
 import type { Delays } from "./delays";
 import { failureEnvelope } from "./envelope";
 import { ApiError, apiErrors } from "./errors";
@@ -7,6 +7,7 @@ import type { FaultQueue, FaultSpec } from "./faults";
 import { readBody, resetConnection, sendJson } from "./http-io";
 import { runOperation, type OperationContext, type OperationResult } from "./operations";
 import type { RateLimiter } from "./rate-limiter";
+import { redactedHeaders } from "./redacted-headers";
 import type { RequestLog } from "./request-log";
 import { matchRoute, type RouteMatch } from "./routes";
 
@@ -40,7 +41,8 @@ export async function handleApiRequest(
   const recorder = context.log.start({
     method,
     url,
-    headers: loggableHeaders(request.headers, context.credentials),
+    headers: redactedHeaders(request.headers),
+    credential: presentedCredential(request.headers, context.credentials),
     at: context.now(),
   });
   response.once("close", () => recorder.finish(response.writableFinished ? response.statusCode : null, context.now()));

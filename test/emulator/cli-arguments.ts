@@ -6,10 +6,11 @@ export const DEFAULT_CLI_PORT = 8787;
 export interface CliArguments {
   readonly help: boolean;
   readonly port: number;
-  /** Undefined: generate one. */
+  /**
+   * Given with `--token`, or undefined: generate one. Never read from CLOUDFLARE_API_TOKEN, which in
+   * a developer's shell often holds a real token.
+   */
   readonly token: string | undefined;
-  /** Where the token came from; a token taken from the environment is never printed. */
-  readonly tokenSource: "flag" | "environment" | "generated";
   readonly apiKey: string | undefined;
   readonly email: string | undefined;
   readonly revocationDelayMs: number | undefined;
@@ -26,7 +27,8 @@ Runs a local emulator of Cloudflare's API Shield client-certificate API on 127.0
 
 Options:
   --port N                    port (env EMULATOR_PORT; default ${DEFAULT_CLI_PORT}; 0 picks a free one)
-  --token T                   accepted API token (env CLOUDFLARE_API_TOKEN; default random)
+  --token T                   accepted API token (default random; only a random one is printed).
+                              CLOUDFLARE_API_TOKEN is never read: it may be a real token.
   --api-key K --email E       also accept X-Auth-Key / X-Auth-Email
   --revocation-delay-ms N     pending_revocation -> revoked (default 2000)
   --reactivation-delay-ms N   pending_reactivation -> active (default 1000)
@@ -63,13 +65,10 @@ export function parseCliArguments(argv: readonly string[], env: NodeJS.ProcessEn
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   const { values } = parsed;
-  const envToken = env["CLOUDFLARE_API_TOKEN"];
-  const token = values.token ?? (envToken === undefined || envToken === "" ? undefined : envToken);
   return {
     help: values.help === true,
     port: integer("--port", values.port ?? env["EMULATOR_PORT"], DEFAULT_CLI_PORT),
-    token,
-    tokenSource: values.token !== undefined ? "flag" : token !== undefined ? "environment" : "generated",
+    token: values.token,
     apiKey: values["api-key"],
     email: values.email,
     revocationDelayMs: optionalInteger("--revocation-delay-ms", values["revocation-delay-ms"]),

@@ -11,13 +11,13 @@ import type { Emulator } from "./index";
 
 describe("parseCliArguments", () => {
   test.each([
-    { name: "defaults", argv: [], env: {}, want: { port: 8787, token: undefined, tokenSource: "generated", rateLimit: true, quiet: false } },
-    { name: "flags", argv: ["--port", "9000", "--token", "abc"], env: {}, want: { port: 9000, token: "abc", tokenSource: "flag" } },
+    { name: "defaults", argv: [], env: {}, want: { port: 8787, token: undefined, rateLimit: true, quiet: false } },
+    { name: "flags", argv: ["--port", "9000", "--token", "abc"], env: {}, want: { port: 9000, token: "abc" } },
     {
-      name: "environment",
+      name: "the port from EMULATOR_PORT but never a token from CLOUDFLARE_API_TOKEN",
       argv: [],
       env: { EMULATOR_PORT: "9001", CLOUDFLARE_API_TOKEN: "from-env" },
-      want: { port: 9001, token: "from-env", tokenSource: "environment" },
+      want: { port: 9001, token: undefined },
     },
     { name: "a flag beats the environment", argv: ["--port", "0"], env: { EMULATOR_PORT: "9001" }, want: { port: 0 } },
     {
@@ -48,25 +48,44 @@ describe("runCli", () => {
     return { emulator, output: lines.join("\n") };
   }
 
-  test("prints the base URL, token, admin URL, CA location and export lines", async () => {
-    const { emulator, output } = await run(["--port", "0", "--token", "printed-token", "--quiet"]);
+  test("prints the base URL, the generated token, admin URL, CA location and export lines", async () => {
+    const { emulator, output } = await run(["--port", "0", "--quiet"]);
     try {
+      expect(emulator?.token).toMatch(/^[A-Za-z0-9_-]{40}$/);
       expect(output).toContain(`API base URL  ${emulator?.baseUrl ?? ""}`);
       expect(output).toContain(`admin         ${emulator?.adminUrl ?? ""}`);
+      expect(output).toContain(`API token     ${emulator?.token ?? ""}`);
       expect(output).toContain(`CA            ${emulator?.adminUrl ?? ""}/ca.pem`);
       expect(output).toContain(`export CLOUDFLARE_BASE_URL=${emulator?.baseUrl ?? ""}`);
-      expect(output).toContain("export CLOUDFLARE_API_TOKEN=printed-token");
+      expect(output).toContain(`export CLOUDFLARE_API_TOKEN=${emulator?.token ?? ""}`);
     } finally {
       await emulator?.close();
     }
   });
 
-  test("never prints a token taken from CLOUDFLARE_API_TOKEN, which may be a real one", async () => {
+  test("does not adopt CLOUDFLARE_API_TOKEN from the environment (regression: a real token was adopted and printed)", async () => {
     const { emulator, output } = await run(["--port", "0", "--quiet"], { CLOUDFLARE_API_TOKEN: "maybe-real-token" });
     try {
-      expect(emulator?.token).toBe("maybe-real-token");
+      expect(emulator?.token).toMatch(/^[A-Za-z0-9_-]{40}$/);
       expect(output).not.toContain("maybe-real-token");
-      expect(output).toContain("(taken from CLOUDFLARE_API_TOKEN; not printed)");
+      expect(output).toContain(`export CLOUDFLARE_API_TOKEN=${emulator?.token ?? ""}`);
+      expect(output).toContain("(this shell's CLOUDFLARE_API_TOKEN is ignored and the emulator refuses it; the line above replaces it)");
+      const withShellToken = await callApi(emulator as Emulator, { path: `/zones/${"1".repeat(32)}/client_certificates`, auth: { token: "maybe-real-token" } });
+      expect(withShellToken.status).toBe(403);
+      expect(withShellToken.text).not.toContain("maybe-real-token");
+    } finally {
+      await emulator?.close();
+    }
+  });
+
+  test("never prints a token given with --token, which may be a real one", async () => {
+    const { emulator, output } = await run(["--port", "0", "--token", "user-chosen-token", "--quiet"], { CLOUDFLARE_API_TOKEN: "user-chosen-token" });
+    try {
+      expect(emulator?.token).toBe("user-chosen-token");
+      expect(output).not.toContain("user-chosen-token");
+      expect(output).toContain("API token     (given with --token; not printed)");
+      expect(output).toContain("export CLOUDFLARE_API_TOKEN=<the token given with --token>");
+      expect(output).not.toContain("is ignored");
     } finally {
       await emulator?.close();
     }
@@ -79,6 +98,7 @@ describe("runCli", () => {
       await callApi(emulator, { path: `/zones/${"1".repeat(32)}/client_certificates?page=2` });
       expect(lines.at(-1)).toMatch(/^GET \/client\/v4\/zones\/1{32}\/client_certificates\?page=2 -> 200 in \d+ ms$/);
       expect(lines.join("\n")).not.toContain("Bearer");
+      expect(lines.join("\n")).not.toContain("line-token");
     } finally {
       await emulator.close();
     }
@@ -107,6 +127,7 @@ describe("runCli", () => {
     const { emulator, output } = await run(["--help"]);
     expect(emulator).toBeUndefined();
     expect(output).toMatch(/^Usage: npm run emulator -- \[options\]/);
+    expect(output).toContain("CLOUDFLARE_API_TOKEN is never read");
   });
 });
 

@@ -35,7 +35,7 @@ export async function runCli(
         }),
   };
   const emulator = await startEmulator(options);
-  for (const line of banner(emulator, args, caDirectory)) print(line);
+  for (const line of banner(emulator, args, env, caDirectory)) print(line);
   return emulator;
 }
 
@@ -46,13 +46,19 @@ function describeRequest(request: RecordedRequest): string {
   return `${request.method} ${request.path}${query === "" ? "" : `?${query}`} -> ${outcome}${fault}`;
 }
 
+/**
+ * Only a generated token is printed: it is test data the user needs. A token given with --token may
+ * be a real one (`--token "$CLOUDFLARE_API_TOKEN"`), and the shell's CLOUDFLARE_API_TOKEN is only
+ * compared, never shown.
+ */
 function banner(
   emulator: Emulator,
   args: CliArguments,
+  env: NodeJS.ProcessEnv,
   caDirectory: { certificatePath: string; created: boolean } | undefined,
 ): string[] {
-  const tokenLine =
-    args.tokenSource === "environment" ? "(taken from CLOUDFLARE_API_TOKEN; not printed)" : emulator.token;
+  const generated = args.token === undefined;
+  const shellToken = env["CLOUDFLARE_API_TOKEN"];
   const caFile =
     caDirectory === undefined
       ? "in memory only (use --ca-dir to keep it across restarts)"
@@ -61,15 +67,16 @@ function banner(
     "Cloudflare client-certificate API emulator",
     `  API base URL  ${emulator.baseUrl}`,
     `  admin         ${emulator.adminUrl}`,
-    `  API token     ${tokenLine}`,
+    `  API token     ${generated ? emulator.token : "(given with --token; not printed)"}`,
     `  CA            ${emulator.adminUrl}/ca.pem`,
     `  CA file       ${caFile}`,
     "",
     "Point a client at it:",
     `  export CLOUDFLARE_BASE_URL=${emulator.baseUrl}`,
-    args.tokenSource === "environment"
-      ? "  (CLOUDFLARE_API_TOKEN is already set in this shell)"
-      : `  export CLOUDFLARE_API_TOKEN=${emulator.token}`,
+    `  export CLOUDFLARE_API_TOKEN=${generated ? emulator.token : "<the token given with --token>"}`,
+    ...(shellToken === undefined || shellToken === "" || shellToken === emulator.token
+      ? []
+      : ["  (this shell's CLOUDFLARE_API_TOKEN is ignored and the emulator refuses it; the line above replaces it)"]),
     "",
     "Ctrl-C stops it.",
   ];

@@ -8,5 +8,6 @@ export { FAULT_KINDS, type FaultKind, type FaultRoute, type FaultSpec, type Pend
 export type { CertificateStatus } from "./lifecycle";
 export { PER_PAGE_DEFAULT, PER_PAGE_MAX, PER_PAGE_MIN } from "./list-query";
 export { CLOUDFLARE_RATE_LIMIT, type RateLimitConfig } from "./rate-limiter";
+export type { PresentedCredential } from "./auth";
 export type { RecordedRequest, RequestCounters } from "./request-log";
 export { ROUTE_NAMES, type RouteName } from "./routes";

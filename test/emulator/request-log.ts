@@ -1,3 +1,4 @@
+import type { PresentedCredential } from "./auth";
 import type { FaultKind } from "./faults";
 import { ROUTE_NAMES, type RouteName } from "./routes";
 
@@ -9,10 +10,15 @@ export interface RecordedRequest {
   /** Query parameters; the last value wins when one is repeated. */
   readonly query: Readonly<Record<string, string>>;
   /**
-   * Lower-cased header names. Credentials the emulator accepts appear as sent (they are its own);
-   * any other `authorization` or `x-auth-key` value is redacted, in case it is a real secret.
+   * Lower-cased header names. Credential values (`authorization`, `x-auth-key`, `x-auth-email`,
+   * `cookie`, ...) are redacted, the emulator's own included: `credential` says which was used.
    */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * `token` or `api-key`: the emulator's own; `rejected`: a wrong token, key or email, or a malformed
+   * Authorization header; `none`: no complete credential.
+   */
+  readonly credential: PresentedCredential;
   /** Parsed JSON when the body is JSON, the raw text otherwise, null when empty. */
   readonly body: unknown;
   /** The operation the path and method name, or null for unknown routes. */
@@ -54,12 +60,19 @@ export class RequestLog {
     this.#onFinish = onFinish;
   }
 
-  start(entry: { method: string; url: URL; headers: Record<string, string>; at: number }): RequestRecorder {
+  start(entry: {
+    method: string;
+    url: URL;
+    headers: Record<string, string>;
+    credential: PresentedCredential;
+    at: number;
+  }): RequestRecorder {
     const record: MutableRecord = {
       method: entry.method,
       path: entry.url.pathname,
       query: Object.fromEntries(entry.url.searchParams),
       headers: entry.headers,
+      credential: entry.credential,
       body: null,
       route: null,
       status: null,
