@@ -7,7 +7,7 @@ import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
 import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
-import { AuthenticationError, CloudflareApiError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
+import { AuthenticationError, CloudflareApiError, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
 import { describeInvalidId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
 import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
@@ -151,8 +151,9 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
       if (error instanceof NotFoundError) return;
       if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
       if (error.hasCode(CODE_ALREADY_REVOKED)) return;
-      if (error.status === undefined) throw error;
-      // An undocumented refusal: the certificate may already be on its way out.
+      // No answer at all proves nothing; an undocumented refusal, or a success answer that cannot be
+      // read, may still mean the certificate is on its way out: look.
+      if (error.status === undefined && !(error instanceof ContractViolationError)) throw error;
       let status: string;
       try {
         status = (await client.getClientCertificate(zoneId, id)).status;

@@ -425,3 +425,27 @@ describe("an answer about another certificate", () => {
     );
   });
 });
+
+describe("a revoke whose success answer cannot be read", () => {
+  test.each(["pending_revocation", "revoked"])("delete confirms with a GET and succeeds when the certificate is %s", async (status) => {
+    const id = certificate(0).id;
+    await withScriptedApi(
+      (request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { id, status: 42 } : { ...certificate(0), status } }),
+      async (api) => {
+        await providerFor(api).delete(id, { zoneId, csr, validityDays: 90, status: "active" });
+        expect(api.lines()).toEqual([`DELETE ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
+      },
+    );
+  });
+
+  test("delete fails when the GET shows the certificate still active", async () => {
+    const id = certificate(0).id;
+    await withScriptedApi(
+      (request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { id, status: 42 } : certificate(0) }),
+      async (api) => {
+        const error = await rejection(providerFor(api).delete(id, { zoneId, csr, validityDays: 90, status: "active" }));
+        expect(error.message).toMatch(/revoking client certificate .* broke its API contract: expected certificate to be a non-empty string, got nothing$/);
+      },
+    );
+  });
+});
