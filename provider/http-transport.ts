@@ -21,7 +21,6 @@ import {
   isRetryableErrorCode,
   isRetryableStatus,
   parseRetryAfter,
-  rejectedBeforeSending,
   type RetryBudget,
   type RetryPolicy,
 } from "./retry-policy";
@@ -164,9 +163,6 @@ export class HttpTransport {
 
     if (outcome.kind === "no-response") {
       const detail = `${outcome.message}${outcome.code === undefined ? "" : ` (${outcome.code})`}`;
-      if (rejectedBeforeSending(outcome.code)) {
-        return { kind: "final", error: new CloudflareApiError(`${operation}: the request was refused before it was sent (${detail}); nothing was sent to Cloudflare`) };
-      }
       const retryable = unsentOnly ? failedBeforeSending(outcome.code) : isRetryableErrorCode(outcome.code);
       const makeError = (reason?: string): Error =>
         unsentOnly && !failedBeforeSending(outcome.code)

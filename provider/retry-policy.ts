@@ -59,14 +59,6 @@ export function failedBeforeSending(code: string | undefined): boolean {
 }
 
 /**
- * Errors the HTTP library raises while building a request (an invalid header value or URL):
- * nothing left this machine, so the outcome is certain even for a POST.
- */
-export function rejectedBeforeSending(code: string | undefined): boolean {
-  return code !== undefined && (code.startsWith("ERR_INVALID_") || code.startsWith("ERR_HTTP_INVALID_"));
-}
-
-/**
  * Waiting already spent by one operation (a provider create, read, update or delete, or one
  * client method call): shared by its requests, so pages of a list or a create and its recovery
  * together stay within `maxTotalWaitMs`. A plain object, so it survives closure serialization.
