@@ -96,8 +96,8 @@ function textLength(record: object): number {
 }
 
 /**
- * Collects the pages of one listing: keeps each id once, bounds the text held, and says after
- * each page whether to go on ({@link afterPage}).
+ * Collects the pages of one listing: refuses pages larger than asked for, keeps each id once,
+ * bounds the text held, and says after each page whether to go on ({@link afterPage}).
  */
 export class CertificateListing {
   private readonly byId = new Map<string, ApiClientCertificate>();
@@ -119,6 +119,12 @@ export class CertificateListing {
    * {@link CloudflareApiError} when the listing passes a limit.
    */
   add(page: number, certificates: readonly ApiClientCertificate[], resultInfo: ApiResultInfo | undefined): "next page" | "done" {
+    // Larger pages would let a listing hold more objects than MAX_LIST_PAGES pages of the size asked for.
+    if (certificates.length > this.requestedPerPage) {
+      throw new CloudflareApiError(
+        `${this.operation}: Cloudflare broke its API contract: expected at most ${this.requestedPerPage} certificates on page ${page} (per_page), got ${certificates.length}`,
+      );
+    }
     let fresh = 0;
     for (const certificate of certificates) {
       if (this.byId.has(certificate.id)) continue;

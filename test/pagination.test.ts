@@ -74,6 +74,14 @@ describe("CertificateListing", () => {
     );
   });
 
+  test("refuses a page with more certificates than the per_page asked for", () => {
+    const listing = new CertificateListing(50, `listing client certificates in zone ${zoneId}`);
+    const page = Array.from({ length: 51 }, (_, index) => apiCertificate(index)) as unknown as ApiClientCertificate[];
+    expect(() => listing.add(1, page, undefined)).toThrow(
+      new CloudflareApiError(`listing client certificates in zone ${zoneId}: Cloudflare broke its API contract: expected at most 50 certificates on page 1 (per_page), got 51`),
+    );
+  });
+
   test("counts a certificate listed twice once", () => {
     const listing = new CertificateListing(50, "listing");
     const certificates = [apiCertificate(1), apiCertificate(2), apiCertificate(1)] as unknown as ApiClientCertificate[];
