@@ -54,7 +54,8 @@ export function receiveBounded(stream: Readable, limit: number): Promise<Bounded
       stream.once("end", () => {
         if (settled) return;
         settled = true;
-        resolve({ status, headers, body: { text: Buffer.concat(chunks, bytes).toString("utf8") } });
+        // TextDecoder, as got's own text bodies: it drops a leading byte order mark, which Buffer#toString keeps.
+        resolve({ status, headers, body: { text: new TextDecoder().decode(Buffer.concat(chunks, bytes)) } });
       });
     });
   });

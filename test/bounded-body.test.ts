@@ -142,6 +142,18 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
     );
   });
 
+  test("decodes an answer that starts with a UTF-8 byte order mark, as got did", async () => {
+    await withRawServer(
+      (_request, response) => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(`\uFEFF${successEnvelope(apiCertificate(5))}`);
+      },
+      async (server) => {
+        expect((await server.client().getClientCertificate(zoneId, certificateId)).id).toBe(apiCertificate(5)["id"]);
+      },
+    );
+  });
+
   test("decodes a gzip answer that fits", async () => {
     await withRawServer(
       (_request, response) => {
