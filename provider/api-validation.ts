@@ -35,8 +35,17 @@ const OPTIONAL_STRINGS = {
 };
 
 function fail(where: string, field: string, expected: string, got: unknown): never {
-  const shown = got === undefined ? "nothing" : JSON.stringify(got)?.slice(0, 40);
-  throw new CloudflareApiError(`${where}: Cloudflare broke its API contract: expected ${field} to be ${expected}, got ${shown}`);
+  throw new CloudflareApiError(`${where}: Cloudflare broke its API contract: expected ${field} to be ${expected}, got ${show(got)}`);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  try {
+    return JSON.stringify(value)?.slice(0, 40) ?? String(value);
+  } catch {
+    // JSON.stringify recurses: an array or object nested a million deep (JSON.parse reads it) overflows the stack.
+    return `${Array.isArray(value) ? "an array" : "an object"} nested too deeply to show`;
+  }
 }
 
 function checkLength(where: string, field: string, value: string, max: number): void {

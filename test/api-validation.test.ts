@@ -33,6 +33,7 @@ describe("parseApiCertificate", () => {
     { name: "a numeric serial", value: { ...minimal, serial_number: 42 }, want: "expected serial_number to be a string, got 42" },
     { name: "a CA without name", value: { ...minimal, certificate_authority: { id: "x" } }, want: 'expected certificate_authority to be an object with id and name, got {"id":"x"}' },
     { name: "no object at all", value: null, want: "expected the result to be a client certificate object, got null" },
+    { name: "a serial number nested a million arrays deep", value: { ...minimal, serial_number: JSON.parse(`${"[".repeat(1e6)}${"]".repeat(1e6)}`) }, want: "expected serial_number to be a string, got an array nested too deeply to show" },
     { name: "a 1 MiB csr (issue 8 item 12)", value: { ...minimal, csr: hugeCsr }, want: `expected csr to be at most 131072 characters long, got ${hugeCsr.length} characters` },
     { name: "a certificate one character over the limit", value: { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS + 1) }, want: "expected certificate to be at most 131072 characters long, got 131073 characters" },
     { name: "an id of 5000 characters", value: { ...minimal, id: "a".repeat(5000) }, want: "expected id to be at most 4096 characters long, got 5000 characters" },
