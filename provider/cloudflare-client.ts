@@ -4,6 +4,7 @@ import { resolveConnectionSettings, settingsFromEnvironment, type ConnectionSett
 import { ContractViolationError, describeOperation, type OperationContext } from "./errors";
 import { HttpTransport, type TransportOptions } from "./http-transport";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
+import { CertificateListing } from "./pagination";
 import type { RetryBudget } from "./retry-policy";
 
 /** Options of {@link CloudflareClient}. */
@@ -75,16 +76,16 @@ export class CloudflareClient {
   }
 
   /**
-   * Lists every client certificate of a zone, following pages until `result_info`
-   * says there are no more (no trailing empty-page request).
+   * Lists every client certificate of a zone, each once, following pages until one is empty,
+   * repeats itself or `result_info` shows the end (no trailing empty-page request). A listing
+   * that does not end within 1,000 pages (`MAX_LIST_PAGES`) fails with a {@link CloudflareApiError}.
    */
   async listClientCertificates(zoneId: string, options: { status?: CertificateStatusFilter } = {}): Promise<ApiClientCertificate[]> {
-    const all: ApiClientCertificate[] = [];
+    const listing = new CertificateListing(LIST_PAGE_SIZE, describeOperation({ action: "listing client certificates", zoneId }));
     const budget = this.budget();
     for (let page = 1; ; page++) {
       const { certificates, resultInfo } = await this.listClientCertificatesPage(zoneId, { ...options, page, perPage: LIST_PAGE_SIZE }, budget);
-      all.push(...certificates);
-      if (isLastPage(page, certificates.length, resultInfo)) return all;
+      if (listing.add(page, certificates, resultInfo) === "done") return listing.certificates;
     }
   }
 
@@ -189,10 +190,4 @@ function requireId(context: OperationContext, what: string, value: unknown): voi
   if (problem !== undefined) {
     throw new TypeError(`${context.action}: the ${what} ${problem}; nothing was sent to Cloudflare`);
   }
-}
-
-function isLastPage(page: number, received: number, info: ApiResultInfo | undefined): boolean {
-  if (info?.total_pages !== undefined) return page >= info.total_pages;
-  if (info !== undefined && info.per_page > 0) return page * info.per_page >= info.total_count || received < info.per_page;
-  return received < LIST_PAGE_SIZE;
 }

@@ -6,7 +6,14 @@ import { createHash, createPublicKey } from "node:crypto";
  * will sign them.
  */
 
-const PEM_BLOCK = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/g;
+/**
+ * Longest text {@link csrDer} examines: twice the 65,536 characters a `csr` input may have, which
+ * leaves room for the CRLF line endings and rewrapping of a CSR that Cloudflare echoes back. Real
+ * CSRs are 0.5 to 2 KB. CSR text also arrives from the network, so its cost must stay bounded.
+ */
+export const MAX_CSR_TEXT_CHARS = 131_072;
+
+const PEM_MARKER = /-----(BEGIN|END) (?:NEW )?CERTIFICATE REQUEST-----/g;
 
 /** A CSR that failed validation; `reason` is a sentence for the `csr` property. */
 export class CsrError extends Error {
@@ -28,17 +35,38 @@ export function normalizeLineEndings(text: string): string {
   return text.replace(/\\r\\n|\\n/g, "\n").replace(/\r\n?/g, "\n");
 }
 
+/**
+ * The bodies of the CSR PEM blocks in `text`, in one pass over its markers. A block runs from a
+ * BEGIN line to the first END line after it. (A lazy `BEGIN([\s\S]*?)END` regex does the same but
+ * rescans to the end of the text from every BEGIN that has no END: quadratic time.)
+ */
+function pemBlockBodies(text: string): string[] {
+  const bodies: string[] = [];
+  let bodyStart: number | undefined;
+  for (const marker of text.matchAll(PEM_MARKER)) {
+    if (marker[1] === "BEGIN") {
+      bodyStart ??= marker.index + marker[0].length;
+    } else if (bodyStart !== undefined) {
+      bodies.push(text.slice(bodyStart, marker.index));
+      bodyStart = undefined;
+    }
+  }
+  return bodies;
+}
+
 /** Extracts the DER bytes of the single CSR in `text`, or throws {@link CsrError}. */
 export function csrDer(text: string): Buffer {
-  const normalized = normalizeLineEndings(text);
-  const blocks = [...normalized.matchAll(PEM_BLOCK)];
+  if (text.length > MAX_CSR_TEXT_CHARS) {
+    throw new CsrError(`is ${text.length} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take; check that the right file was read`);
+  }
+  const blocks = pemBlockBodies(normalizeLineEndings(text));
   if (blocks.length === 0) {
     throw new CsrError(`is not a PEM certificate signing request: expected a "-----BEGIN CERTIFICATE REQUEST-----" block; ${HOW_TO_MAKE_ONE}`);
   }
   if (blocks.length > 1) {
     throw new CsrError(`holds ${blocks.length} certificate signing requests; give exactly one per ClientCertificate`);
   }
-  const body = (blocks[0]?.[2] ?? "").replace(/\s+/g, "");
+  const body = (blocks[0] ?? "").replace(/\s+/g, "");
   if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
     throw new CsrError("has a PEM block whose body is not valid base64; copy the whole file, including the BEGIN and END lines");
   }

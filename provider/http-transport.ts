@@ -1,6 +1,7 @@
 import type { Got } from "got" with { "resolution-mode": "import" };
 import { describeBody, parseEnvelope } from "./api-envelope";
 import type { ApiEnvelope, ApiMessage } from "./api-types";
+import { MAX_RESPONSE_BYTES, receiveBounded, responseTooLargeError, type BoundedResponse } from "./bounded-body";
 import { authenticationHeaders, CODE_CREDENTIAL_NAMES, validateBaseUrl, validateCredentials, type ConnectionSettings } from "./credentials";
 import { delay } from "./delay";
 import { hideProperty } from "./hidden-property";
@@ -129,26 +130,30 @@ export class HttpTransport {
     return this.client;
   }
 
+  /**
+   * Sends one request. The body is streamed and read only up to {@link MAX_RESPONSE_BYTES} after
+   * decompression; a larger one throws at once (see {@link responseTooLargeError}), never retried.
+   */
   private async attempt(request: ApiRequest): Promise<AttemptOutcome> {
     const http = await this.http();
+    let received: BoundedResponse;
     try {
-      const response = await http(request.path, {
+      const stream = http.stream(request.path, {
         method: request.method,
         ...(request.query === undefined ? {} : { searchParams: request.query }),
         ...(request.body === undefined ? {} : { json: request.body }),
       });
-      return {
-        kind: "response",
-        status: response.statusCode,
-        headers: response.headers,
-        envelope: parseEnvelope(response.body),
-        rawBody: response.body,
-      };
+      // A got stream without a `json` body waits for its writable side to end (a DELETE would hang).
+      if (request.body === undefined) stream.end();
+      received = await receiveBounded(stream, MAX_RESPONSE_BYTES);
     } catch (error) {
       // got's errors hold the request options, headers included: keep only code and message.
       const { code, message } = error as { code?: string; message?: string };
       return { kind: "no-response", code, message: message ?? String(error) };
     }
+    const { status, headers, body } = received;
+    if ("tooLarge" in body) throw responseTooLargeError(describeOperation(request.context), status, body.tooLarge, request.retryMode === "unsent-only");
+    return { kind: "response", status, headers, envelope: parseEnvelope(body.text), rawBody: body.text };
   }
 
   private classify<T>(

@@ -1,4 +1,4 @@
-import { parseApiCertificate } from "../provider/api-validation";
+import { MAX_PEM_FIELD_CHARS, MAX_SHORT_FIELD_CHARS, MAX_SUBJECT_FIELD_CHARS, parseApiCertificate } from "../provider/api-validation";
 import { toOutputs } from "../provider/client-certificate-outputs";
 import { CloudflareApiError } from "../provider/errors";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -10,6 +10,9 @@ const minimal = {
   status: "active",
   validity_days: 365,
 };
+
+/** 1 MiB of BEGIN lines without an END: what made the PEM regex spend seconds per certificate. */
+const hugeCsr = "-----BEGIN CERTIFICATE REQUEST-----\n".repeat(Math.ceil(1_048_576 / 36)).slice(0, 1_048_576);
 
 describe("parseApiCertificate", () => {
   test("accepts a certificate with only the fields the provider needs, and outputs leave the rest out", () => {
@@ -30,7 +33,24 @@ describe("parseApiCertificate", () => {
     { name: "a numeric serial", value: { ...minimal, serial_number: 42 }, want: "expected serial_number to be a string, got 42" },
     { name: "a CA without name", value: { ...minimal, certificate_authority: { id: "x" } }, want: 'expected certificate_authority to be an object with id and name, got {"id":"x"}' },
     { name: "no object at all", value: null, want: "expected the result to be a client certificate object, got null" },
+    { name: "a serial number nested a million arrays deep", value: { ...minimal, serial_number: JSON.parse(`${"[".repeat(1e6)}${"]".repeat(1e6)}`) }, want: "expected serial_number to be a string, got an array nested too deeply to show" },
+    { name: "a 1 MiB csr (issue 8 item 12)", value: { ...minimal, csr: hugeCsr }, want: `expected csr to be at most 131072 characters long, got ${hugeCsr.length} characters` },
+    { name: "a certificate one character over the limit", value: { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS + 1) }, want: "expected certificate to be at most 131072 characters long, got 131073 characters" },
+    { name: "an id of 5000 characters", value: { ...minimal, id: "a".repeat(5000) }, want: "expected id to be at most 4096 characters long, got 5000 characters" },
+    { name: "an overlong serial number", value: { ...minimal, serial_number: "0".repeat(MAX_SHORT_FIELD_CHARS + 1) }, want: "expected serial_number to be at most 4096 characters long, got 4097 characters" },
+    { name: "an overlong common name", value: { ...minimal, common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS + 1) }, want: "expected common_name to be at most 65536 characters long, got 65537 characters" },
+    { name: "an overlong CA name", value: { ...minimal, certificate_authority: { id: "ca", name: "n".repeat(MAX_SHORT_FIELD_CHARS + 1) } }, want: "expected certificate_authority.name to be at most 4096 characters long, got 4097 characters" },
   ];
+  test("accepts fields exactly at their length limits", () => {
+    const longest = { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS), serial_number: "a".repeat(MAX_SHORT_FIELD_CHARS), common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS) };
+    expect(parseApiCertificate(longest, "reading")).toEqual(longest);
+  });
+
+  test("keeps only the fields it knows, so whatever else an answer carries is not held in memory", () => {
+    const parsed = parseApiCertificate({ ...minimal, certificate_authority: { id: "ca", name: "Cloudflare", extra: "x" }, padding: "x".repeat(1000) }, "reading");
+    expect(parsed).toEqual({ ...minimal, certificate_authority: { id: "ca", name: "Cloudflare" } });
+  });
+
   test.each(broken)("fails loudly on $name", ({ value, want }) => {
     expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`));
   });

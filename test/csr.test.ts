@@ -1,4 +1,4 @@
-import { CsrError, csrDer, csrPem, inspectCsr, normalizeLineEndings, sameCsr } from "../provider/csr";
+import { CsrError, MAX_CSR_TEXT_CHARS, csrDer, csrPem, inspectCsr, normalizeLineEndings, sameCsr } from "../provider/csr";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const pem = csrFixture("ecdsa-p256");
@@ -38,7 +38,24 @@ describe("csrDer and csrPem", () => {
     { name: "a certificate instead of a CSR", input: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
     { name: "two requests", input: pem + pem, want: /holds 2 certificate signing requests/ },
     { name: "broken base64", input: "-----BEGIN CERTIFICATE REQUEST-----\nnot*base64\n-----END CERTIFICATE REQUEST-----", want: /not valid base64/ },
+    { name: "a BEGIN line without an END line", input: pem.replace(/-----END.*/, ""), want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
+    { name: "thousands of BEGIN lines without an END line", input: "-----BEGIN CERTIFICATE REQUEST-----\n".repeat(3000), want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
+    { name: "a BEGIN line inside a block, which runs from the first BEGIN", input: `-----BEGIN CERTIFICATE REQUEST-----\n${pem}`, want: /not valid base64/ },
+    {
+      name: "text one character longer than MAX_CSR_TEXT_CHARS, before looking for a block (issue 8 item 12)",
+      input: pem + " ".repeat(MAX_CSR_TEXT_CHARS + 1 - pem.length),
+      want: new RegExp(`^csr is ${MAX_CSR_TEXT_CHARS + 1} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take`),
+    },
   ];
+  const found: Array<{ name: string; input: string }> = [
+    { name: "a stray END line before the block", input: `-----END CERTIFICATE REQUEST-----\n${pem}` },
+    { name: "text around the block", input: `subject=CN=p256\n${pem}trailing words\n` },
+    { name: "text exactly MAX_CSR_TEXT_CHARS long", input: pem + " ".repeat(MAX_CSR_TEXT_CHARS - pem.length) },
+  ];
+  test.each(found)("finds the one block despite $name", ({ input }) => {
+    expect(csrPem(csrDer(input))).toBe(pem);
+  });
+
   test.each(invalid)("rejects $name", ({ input, want }) => {
     expect(() => csrDer(input)).toThrow(CsrError);
     expect(() => csrDer(input)).toThrow(want);

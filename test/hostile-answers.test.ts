@@ -375,7 +375,8 @@ describe("the retry budget covers a whole operation (regression: a 3-page list c
           response.writeHead(503, { "content-type": "application/json", "retry-after-ms": "400" });
           return void response.end(JSON.stringify({ success: false, errors: [], messages: [], result: null }));
         }
-        const items = Array.from({ length: 50 }, () => certificate(0));
+        const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
+        const items = Array.from({ length: 50 }, (_, index) => ({ ...certificate(0), id: (page * 100 + index).toString(16).padStart(32, "0") }));
         return sendEnvelope(response, 200, { result: items, result_info: { page: 1, per_page: 50, count: 50, total_count: 150, total_pages: 3 } });
       },
       async (api) => {
