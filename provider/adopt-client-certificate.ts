@@ -87,7 +87,7 @@ async function adoptionProblems(current: ApiClientCertificate, request: Adoption
 async function describeCsrDifference(theirsText: string, ours: CsrFacts): Promise<string> {
   let theirs: CsrFacts;
   try {
-    theirs = await inspectCsr(theirsText);
+    theirs = await inspectCsr(theirsText, { issuancePolicy: false });
   } catch (error) {
     if (!(error instanceof CsrError)) throw error;
     return `the certificate's CSR cannot be read: ${error.reason}`;

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { CsrError, inspectCsr } from "./csr";
+import { CsrError, inspectCsr, sameCsr } from "./csr";
 import { describeInvalidId } from "./identifiers";
 import { isUnknown } from "./unknown";
 
@@ -67,7 +67,11 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
     }
   }
   // The resource exists: it was adopted or issued when it was created, so the input has done its part.
-  if (resourceExists(olds)) delete inputs["adoptCertificateId"];
+  const exists = resourceExists(olds);
+  if (exists) delete inputs["adoptCertificateId"];
+  // Cloudflare already signed this CSR: a key or hash this package would not send for issuance is no reason to refuse it.
+  const recordedCsr = exists ? (olds as Record<string, unknown>)["csr"] : undefined;
+  const alreadySigned = (text: string) => (!exists && adoptCertificateId !== undefined) || (typeof recordedCsr === "string" && sameCsr(recordedCsr, text));
 
   if (!isUnknown(csr)) {
     if (typeof csr !== "string" || csr.trim() === "") {
@@ -76,7 +80,7 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
       failures.push({ property: "csr", reason: `csr is ${csr.length} characters long; a certificate signing request is a few kilobytes, check that the right file was read` });
     } else {
       try {
-        inputs["csr"] = (await inspectCsr(csr)).pem;
+        inputs["csr"] = (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;
       } catch (error) {
         if (!(error instanceof CsrError)) throw error;
         failures.push({ property: "csr", reason: error.message });

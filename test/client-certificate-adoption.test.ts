@@ -166,6 +166,30 @@ describe("ClientCertificateProvider.create with adoptCertificateId", () => {
   });
 });
 
+describe("adopting a certificate for a CSR this package would not send for issuance", () => {
+  // Cloudflare signed these (the emulator does too); only a new issuance is held to the package's policy.
+  test.each([
+    { fixture: "ecdsa-p521" as const, refused: /^csr has an ECDSA key on curve secp521r1/ },
+    { fixture: "rsa-2048-sha1" as const, refused: /^csr is signed with SHA-1, which is not accepted/ },
+  ])("$fixture: check accepts it for adoption and for the adopted resource, not for a new issuance", async ({ fixture, refused }) => {
+    const legacyCsr = csrFixture(fixture);
+    const id = await issuedElsewhere({ csr: legacyCsr });
+    const declared = { zoneId, csr: legacyCsr, validityDays: 365, adoptCertificateId: id };
+
+    const adoptionCheck = await provider().check({}, declared);
+    expect(adoptionCheck.failures).toEqual([]);
+    const { outs } = await provider().create(adoptionCheck.inputs as ClientCertificateInputs);
+    expect(outs).toMatchObject({ status: "active", validityDays: 365 });
+
+    const later = await provider().check(adoptionCheck.inputs ?? {}, { zoneId, csr: legacyCsr, validityDays: 365 });
+    expect(later.failures).toEqual([]);
+    expect((await provider().diff(id, outs as unknown as Record<string, unknown>, later.inputs ?? {})).changes).toBe(false);
+
+    const issuance = await provider().check({}, { zoneId, csr: legacyCsr, validityDays: 365 });
+    expect(issuance.failures).toEqual([{ property: "csr", reason: expect.stringMatching(refused) }]);
+  });
+});
+
 describe("an adopted certificate afterwards", () => {
   async function adopted(): Promise<{ id: string; outs: ClientCertificateOutputs }> {
     const id = await issuedElsewhere();
