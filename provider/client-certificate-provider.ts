@@ -63,7 +63,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
 
   /**
    * Plans replacement or reactivation; no network. The certificate is noted as managed in this
-   * process, so no new resource adopts it (nor a lost-create recovery takes it) in this deployment.
+   * process, so a create that runs after this diff cannot adopt it (best effort: the engine does not
+   * order the diffs of existing resources before the creates of new ones).
    */
   async diff(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.DiffResult> {
     if (isCloudflareId(id) && !this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateStatus } from "./api-types";
+import { registerAdoption } from "./adoption-registry";
 import { ClientCertificateProvider } from "./client-certificate-provider";
 
 /** Arguments of a {@link ClientCertificate}. */
@@ -93,6 +94,8 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: ClientCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    // A resource read with ClientCertificate.get has no args to check.
+    if (opts?.id === undefined) registerAdoption(name, args.adoptCertificateId);
     const outputs = {
       certificate: undefined,
       certificateAuthority: undefined,

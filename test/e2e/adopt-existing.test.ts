@@ -130,6 +130,18 @@ test("refresh reads them back and leaves nothing to change", async () => {
   await project.pulumi(["preview", "--expect-no-changes"]);
 });
 
+test("pasting the adopt output twice fails the program naming both resources, before any request", async () => {
+  const again = snippet.slice(snippet.indexOf("const p256ExampleCom = ")).split("});")[0] ?? "";
+  expect(again).toContain(`adoptCertificateId: "${ids.p256}"`);
+  project.writeProgram(`${snippet}\n${again.replace('const p256ExampleCom = new ClientCertificate("p256-example-com"', 'const again = new ClientCertificate("again"')}});\n`);
+  emulator.clearRequests();
+  const up = await project.pulumi(["up", "--yes"], { allowFailure: true });
+  expect(up.code).not.toBe(0);
+  expect(up.stdout + up.stderr).toContain(`ClientCertificate "again" and "p256-example-com" both adopt client certificate ${ids.p256}`);
+  expect(emulator.requests()).toEqual([]);
+  project.writeProgram(snippet);
+});
+
 test("destroy revokes every adopted certificate", async () => {
   emulator.clearRequests();
   await project.pulumi(["destroy", "--yes"]);
@@ -138,7 +150,7 @@ test("destroy revokes every adopted certificate", async () => {
   expect(statuses).toEqual({ [ids.p256]: "pending_revocation", [ids.rsa]: "pending_revocation", [ids.pending]: "pending_revocation", [ids.revoked]: "revoked" });
 });
 
-test("two resources adopting one certificate: one has it, the other fails naming it", async () => {
+test("two resources adopting one certificate, one id computed: one has it, the other fails naming it", async () => {
   const declaration = (name: string) => [
     `new ClientCertificate("${name}", {`,
     `  zoneId: "${zoneId}",`,
@@ -147,7 +159,11 @@ test("two resources adopting one certificate: one has it, the other fails naming
     `  adoptCertificateId: "${ids.rsa}",`,
     "});",
   ];
-  project.writeProgram(['import * as fs from "node:fs";', 'import { ClientCertificate } from "pulumi-cloudflare-mtls";', ...declaration("first"), ...declaration("second")].join("\n"));
+  // An id computed by the program (an Output) is only known in the provider process, whose ledger catches it.
+  const computed = declaration("second").map((line) => line.replace(`adoptCertificateId: "${ids.rsa}"`, `adoptCertificateId: pulumi.output("${ids.rsa}")`));
+  project.writeProgram(
+    ['import * as fs from "node:fs";', 'import * as pulumi from "@pulumi/pulumi";', 'import { ClientCertificate } from "pulumi-cloudflare-mtls";', ...declaration("first"), ...computed].join("\n"),
+  );
   emulator.clearRequests();
   const up = await project.pulumi(["up", "--yes"], { allowFailure: true });
   expect(up.code).not.toBe(0);
