@@ -2,7 +2,7 @@ import type { ApiClientCertificate } from "./api-types";
 import type { CloudflareClient } from "./cloudflare-client";
 import type { CreateLedger } from "./create-ledger";
 import { CsrError, inspectCsr, sameCsr, type CsrFacts } from "./csr";
-import { AdoptionError, NotFoundError } from "./errors";
+import { AdoptionError, CloudflareApiError, NotFoundError } from "./errors";
 import { publicKeyMismatch } from "./issue-client-certificate";
 import { reactivateOrAccept } from "./reactivate-client-certificate";
 
@@ -14,6 +14,9 @@ export interface AdoptionRequest {
   csr: string;
   validityDays: number;
 }
+
+/** Cloudflare's "Could not route to …, perhaps your object identifier is invalid?": an unknown zone. */
+const CODE_NO_ROUTE = 7003;
 
 /** The command that writes a zone's CSRs and the declarations that adopt them. */
 const ADOPT_COMMAND = "npx pulumi-cloudflare-mtls adopt";
@@ -49,6 +52,9 @@ export async function adoptClientCertificate(client: CloudflareClient, request: 
   try {
     current = await client.getClientCertificate(zoneId, certificateId);
   } catch (error) {
+    if (error instanceof CloudflareApiError && !(error instanceof NotFoundError) && error.hasCode(CODE_NO_ROUTE)) {
+      throw new AdoptionError(`${describe(request)}: Cloudflare does not know this zone or id (${error.message}): check zoneId and the id; nothing was changed`, { cause: error });
+    }
     if (!(error instanceof NotFoundError)) throw error;
     throw new AdoptionError(
       `${describe(request)}: not found in zone ${zoneId}: check the id and zoneId ` +

@@ -102,6 +102,17 @@ describe("ClientCertificateProvider.create with adoptCertificateId", () => {
     expect(lines()).toEqual([`GET /zones/${zoneId}/client_certificates/${id}`]);
   });
 
+  test("refuses a zone Cloudflare does not know, naming the fix", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ zones: [otherZoneId] });
+    const id = await issuedElsewhere({ zoneId: otherZoneId });
+    const error = await adoptionFailure(provider().create(adopting(id)));
+    expect(error.message).toMatch(
+      new RegExp(`^adopting client certificate ${id} in zone ${zoneId}: Cloudflare does not know this zone or id \\(.*Cloudflare error 7003: .*\\): check zoneId and the id; nothing was changed$`),
+    );
+    expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["GET 400"]);
+  });
+
   test("refuses a certificate that no longer exists as not found", async () => {
     const id = await issuedElsewhere();
     emulator.deleteOutOfBand(id);
