@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { CsrError, inspectCsr } from "./csr";
+import { CsrError, inspectCsr, sameCsr } from "./csr";
 import { describeInvalidId } from "./identifiers";
 import { isUnknown } from "./unknown";
 
@@ -10,6 +10,12 @@ export interface ClientCertificateInputs {
   validityDays: number;
   /** Replace the certificate once it is within this many days of expiry. */
   renewBeforeDays?: number;
+  /**
+   * An existing certificate to take over instead of issuing one. Acts only when the resource is
+   * created: `check` drops it for a resource that already exists, so changing or removing it later
+   * never causes a diff.
+   */
+  adoptCertificateId?: string;
 }
 
 /**
@@ -27,9 +33,10 @@ export interface InputCheck {
 /**
  * Validates ClientCertificate inputs without any network call. Values not yet known
  * (preview) pass through; a valid CSR is replaced by its canonical PEM so that
- * line endings or escapes never show up as changes.
+ * line endings or escapes never show up as changes. `olds` are the recorded inputs of an existing
+ * resource, for which `adoptCertificateId` is dropped.
  */
-export async function checkClientCertificateInputs(given: unknown): Promise<InputCheck> {
+export async function checkClientCertificateInputs(given: unknown, olds: unknown = {}): Promise<InputCheck> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   // The engine always sends an object; code that calls check directly may not.
   const news: Record<string, unknown> = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
@@ -52,6 +59,20 @@ export async function checkClientCertificateInputs(given: unknown): Promise<Inpu
     if (problem !== undefined) failures.push({ property: "renewBeforeDays", reason: `renewBeforeDays ${problem}` });
   }
 
+  const { adoptCertificateId } = news;
+  if (adoptCertificateId !== undefined && !isUnknown(adoptCertificateId)) {
+    const problem = describeInvalidId(adoptCertificateId);
+    if (problem !== undefined) {
+      failures.push({ property: "adoptCertificateId", reason: `adoptCertificateId ${problem}; \`npx pulumi-cloudflare-mtls list --zone <zone id>\` lists the ids` });
+    }
+  }
+  // The resource exists: it was adopted or issued when it was created, so the input has done its part.
+  const exists = resourceExists(olds);
+  if (exists) delete inputs["adoptCertificateId"];
+  // Cloudflare already signed this CSR: a key or hash this package would not send for issuance is no reason to refuse it.
+  const recordedCsr = exists ? (olds as Record<string, unknown>)["csr"] : undefined;
+  const alreadySigned = (text: string) => (!exists && adoptCertificateId !== undefined) || (typeof recordedCsr === "string" && sameCsr(recordedCsr, text));
+
   if (!isUnknown(csr)) {
     if (typeof csr !== "string" || csr.trim() === "") {
       failures.push({ property: "csr", reason: "csr is required: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)" });
@@ -59,7 +80,7 @@ export async function checkClientCertificateInputs(given: unknown): Promise<Inpu
       failures.push({ property: "csr", reason: `csr is ${csr.length} characters long; a certificate signing request is a few kilobytes, check that the right file was read` });
     } else {
       try {
-        inputs["csr"] = (await inspectCsr(csr)).pem;
+        inputs["csr"] = (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;
       } catch (error) {
         if (!(error instanceof CsrError)) throw error;
         failures.push({ property: "csr", reason: error.message });
@@ -67,6 +88,11 @@ export async function checkClientCertificateInputs(given: unknown): Promise<Inpu
     }
   }
   return { inputs, failures };
+}
+
+/** Whether `olds` are the recorded inputs of a resource (a new one has none). */
+function resourceExists(olds: unknown): boolean {
+  return typeof olds === "object" && olds !== null && Object.keys(olds).some((key) => key !== "__provider");
 }
 
 function describeInvalidValidity(value: unknown): string | undefined {

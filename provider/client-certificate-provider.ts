@@ -8,8 +8,10 @@ import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-o
 import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
 import { AuthenticationError, CloudflareApiError, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
-import { describeInvalidId } from "./identifiers";
+import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
+import { adoptClientCertificate, claimForAdoption } from "./adopt-client-certificate";
+import { reactivateOrAccept } from "./reactivate-client-certificate";
 import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
 
 /** Cloudflare's "already deleted" answer to revoking a revoked certificate. */
@@ -54,18 +56,27 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   }
 
   /** Validates inputs before any API call and canonicalises the CSR. */
-  async check(_olds: Unvalidated<ClientCertificateInputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
-    const { inputs, failures } = await checkClientCertificateInputs(news);
+  async check(olds: Unvalidated<ClientCertificateInputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
+    const { inputs, failures } = await checkClientCertificateInputs(news, olds);
     return { inputs: inputs as unknown as ClientCertificateInputs, failures };
   }
 
-  /** Plans replacement or reactivation; no network. */
-  async diff(_id: string, olds: Unvalidated<ClientCertificateOutputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.DiffResult> {
+  /**
+   * Plans replacement or reactivation; no network. The certificate is noted as managed in this
+   * process, so a create that runs after this diff cannot adopt it (best effort: the engine does not
+   * order the diffs of existing resources before the creates of new ones).
+   */
+  async diff(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.DiffResult> {
+    if (isCloudflareId(id) && !this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);
     return diffClientCertificate(olds, news);
   }
 
-  /** Issues the certificate with one POST and checks that it certifies the CSR's key. */
+  /**
+   * Issues the certificate with one POST and checks that it certifies the CSR's key; with
+   * `adoptCertificateId`, takes over that certificate instead (see {@link adoptClientCertificate}).
+   */
   async create(inputs: ClientCertificateInputs): Promise<pulumi.dynamic.CreateResult<ClientCertificateOutputs>> {
+    if (inputs.adoptCertificateId !== undefined) return this.adopt(inputs, inputs.adoptCertificateId);
     const csr = await inspectCsr(inputs.csr);
     const client = this.client();
     let issued: ApiClientCertificate;
@@ -89,6 +100,16 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
       throw new CloudflareApiError(`creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`);
     }
     return { id: issued.id, outs };
+  }
+
+  /** Adopts an existing certificate: no POST, every difference from the program fails before any change. */
+  async adopt(inputs: ClientCertificateInputs, certificateId: string): Promise<pulumi.dynamic.CreateResult<ClientCertificateOutputs>> {
+    const request = { zoneId: inputs.zoneId, certificateId, csr: inputs.csr, validityDays: inputs.validityDays };
+    // Before the first await: a second resource adopting the same certificate must see this claim.
+    claimForAdoption(this.ledger, request);
+    // Cloudflare signed it already: the CSR need not meet the policy for new issuance.
+    const adopted = await adoptClientCertificate(this.client(), request, await inspectCsr(inputs.csr, { issuancePolicy: false }));
+    return { id: adopted.id, outs: toOutputs(inputs.zoneId, adopted, inputs.renewBeforeDays) };
   }
 
   /**
@@ -123,22 +144,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     if (olds["status"] !== "pending_revocation") {
       return { outs: toOutputs(zoneId, await client.getClientCertificate(zoneId, id), news.renewBeforeDays) };
     }
-    try {
-      return { outs: toOutputs(zoneId, await client.reactivateClientCertificate(zoneId, id), news.renewBeforeDays) };
-    } catch (error) {
-      if (!(error instanceof CloudflareApiError) || error instanceof AuthenticationError || error instanceof RateLimitedError) throw error;
-      const current = await client.getClientCertificate(zoneId, id).catch(() => undefined);
-      if (current?.status === "active" || current?.status === "pending_reactivation") {
-        return { outs: toOutputs(zoneId, current, news.renewBeforeDays) };
-      }
-      if (current?.status === "revoked") {
-        throw new CloudflareApiError(
-          `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\` to replace it`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    const reactivated = await reactivateOrAccept(client, zoneId, id, "run `pulumi refresh` then `pulumi up` to replace it");
+    return { outs: toOutputs(zoneId, reactivated, news.renewBeforeDays) };
   }
 
   /** Revokes the certificate. Already revoked, pending revocation or gone counts as done. */

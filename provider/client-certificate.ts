@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateStatus } from "./api-types";
+import { registerAdoption } from "./adoption-registry";
 import { ClientCertificateProvider } from "./client-certificate-provider";
 
 /** Arguments of a {@link ClientCertificate}. */
@@ -20,6 +21,20 @@ export interface ClientCertificateArgs {
    * @example 30
    */
   renewBeforeDays?: pulumi.Input<number>;
+  /**
+   * Take over this existing certificate (issued in the dashboard or by another tool) instead of
+   * issuing a new one. Create then sends no POST: it reads the certificate and checks that it is in
+   * `zoneId`, that its CSR is `csr` and its validity `validityDays`; any difference fails, listing each
+   * one, before anything changes. One pending revocation is reactivated; a revoked one is refused.
+   * `npx pulumi-cloudflare-mtls adopt --zone <id>` writes the CSRs and these declarations for a zone.
+   *
+   * It acts only when the resource is created: changing or removing it later causes no diff. The
+   * adopted certificate is then managed like any other: deleting the resource revokes it (use the
+   * `retainOnDelete` resource option to let go of it without revoking).
+   * @default undefined (issue a new certificate)
+   * @example "9f2c4e0d8b7a4c1e9d3f6a5b2c1d0e9f"
+   */
+  adoptCertificateId?: pulumi.Input<string>;
 }
 
 /**
@@ -79,6 +94,8 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
   declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: ClientCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    // A resource read with ClientCertificate.get has no args to check.
+    if (opts?.id === undefined) registerAdoption(name, args.adoptCertificateId);
     const outputs = {
       certificate: undefined,
       certificateAuthority: undefined,
@@ -99,7 +116,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     super(
       new ClientCertificateProvider(),
       name,
-      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays },
+      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["certificate"] }),
       "cloudflare-mtls",
       "ClientCertificate",

@@ -111,9 +111,11 @@ export function spkiSha256(spkiDer: ArrayBuffer | Uint8Array): string {
 
 /**
  * Parses a CSR, verifies its self-signature and checks that its key is one the
- * Cloudflare CA signs. Throws {@link CsrError} with the reason otherwise.
+ * Cloudflare CA signs. Throws {@link CsrError} with the reason otherwise. With
+ * `issuancePolicy: false` (a certificate that already exists) any key and hash are described instead.
  */
-export async function inspectCsr(text: string): Promise<CsrFacts> {
+export async function inspectCsr(text: string, options: { issuancePolicy?: boolean } = {}): Promise<CsrFacts> {
+  const enforce = options.issuancePolicy ?? true;
   const der = csrDer(text);
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
@@ -129,9 +131,10 @@ export async function inspectCsr(text: string): Promise<CsrFacts> {
     throw new CsrError(`has ${what}: it was cut or padded; copy the whole file again`);
   }
   const spki = new Uint8Array(request.publicKey.rawData);
-  const keyDescription = describeKey(spki);
+  const key = describeKey(spki);
+  if (enforce && key.problem !== undefined) throw new CsrError(key.problem);
   const hash = (request.signatureAlgorithm as { hash?: { name?: unknown } }).hash?.name;
-  if (typeof hash !== "string" || !ACCEPTED_SIGNATURE_HASHES.includes(hash)) {
+  if (enforce && (typeof hash !== "string" || !ACCEPTED_SIGNATURE_HASHES.includes(hash))) {
     const used = typeof hash === "string" ? hash : (request.signatureAlgorithm as { name?: unknown }).name;
     throw new CsrError(`is signed with ${String(used)}, which is not accepted; sign it with ${ACCEPTED_SIGNATURE_HASHES.join(", ")} (openssl req -sha256)`);
   }
@@ -144,7 +147,7 @@ export async function inspectCsr(text: string): Promise<CsrFacts> {
   if (!verified) {
     throw new CsrError("has a signature that does not verify with its own public key: it was altered or signed with another key; create it again from the private key");
   }
-  return { pem: csrPem(der), subject: request.subject, keyDescription, publicKeySha256: spkiSha256(spki) };
+  return { pem: csrPem(der), subject: request.subject, keyDescription: key.description, publicKeySha256: spkiSha256(spki) };
 }
 
 /** Hashes a CSR may be signed with; SHA-1 and MD5 signatures can be forged. */
@@ -165,7 +168,8 @@ function derElementLength(der: Uint8Array): number {
   return 2 + octets + length;
 }
 
-function describeKey(spki: Uint8Array): string {
+/** The key's description, and why Cloudflare would not sign it, if so. */
+function describeKey(spki: Uint8Array): { description: string; problem?: string } {
   let details: { type: string | undefined; modulusLength?: number | undefined; namedCurve?: string | undefined };
   try {
     const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
@@ -175,13 +179,16 @@ function describeKey(spki: Uint8Array): string {
   }
   if (details.type === "rsa") {
     const bits = details.modulusLength ?? 0;
-    if (bits < 2048 || bits > 4096) throw new CsrError(`has an RSA key of ${bits} bits; Cloudflare signs ${SUPPORTED_KEYS}`);
-    return `RSA ${bits}`;
+    const description = `RSA ${bits}`;
+    if (bits < 2048 || bits > 4096) return { description, problem: `has an RSA key of ${bits} bits; Cloudflare signs ${SUPPORTED_KEYS}` };
+    return { description };
   }
   if (details.type === "ec") {
     const curve = { prime256v1: "P-256", "P-256": "P-256", secp384r1: "P-384", "P-384": "P-384" }[details.namedCurve ?? ""];
-    if (curve === undefined) throw new CsrError(`has an ECDSA key on curve ${details.namedCurve}; Cloudflare signs ${SUPPORTED_KEYS}`);
-    return `ECDSA ${curve}`;
+    if (curve === undefined) {
+      return { description: `ECDSA ${details.namedCurve ?? "unknown curve"}`, problem: `has an ECDSA key on curve ${details.namedCurve}; Cloudflare signs ${SUPPORTED_KEYS}` };
+    }
+    return { description: `ECDSA ${curve}` };
   }
-  throw new CsrError(`has a key of type ${details.type ?? "unknown"}; Cloudflare signs ${SUPPORTED_KEYS}`);
+  return { description: details.type ?? "unknown key", problem: `has a key of type ${details.type ?? "unknown"}; Cloudflare signs ${SUPPORTED_KEYS}` };
 }

@@ -123,3 +123,14 @@ export function formatApiErrors(errors: readonly ApiMessage[]): string {
  * Callers must find out before trying again.
  */
 export class UncertainOutcomeError extends CloudflareApiError {}
+
+/**
+ * An existing certificate cannot be adopted as declared (another CSR or validity, revoked, claimed
+ * twice): nothing was changed. The message lists every difference and how to fix the program.
+ */
+export class AdoptionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}

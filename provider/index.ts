@@ -12,6 +12,7 @@ export type { TransportOptions } from "./http-transport";
 export type { RetryPolicy } from "./retry-policy";
 export { DEFAULT_RETRY_POLICY } from "./retry-policy";
 export {
+  AdoptionError,
   AuthenticationError,
   CloudflareApiError,
   ConfigurationError,

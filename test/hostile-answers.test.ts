@@ -330,6 +330,44 @@ describe("healing a pending revocation (regression: every up failed with 1406 on
   });
 });
 
+describe("adopting a certificate pending revocation whose state moves under the provider", () => {
+  const adopting = (): ClientCertificateInputs => ({ zoneId, csr, validityDays: 90, adoptCertificateId: certificate(0).id });
+
+  test.each(["active", "pending_reactivation"])("adoption succeeds when the PATCH is refused because the certificate is already %s", async (status) => {
+    const id = certificate(0).id;
+    await withScriptedApi(
+      (request, response, index) => {
+        if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
+        return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : status } });
+      },
+      async (api) => {
+        const { id: adopted, outs } = await providerFor(api).create(adopting());
+        expect(adopted).toBe(id);
+        expect((outs as ClientCertificateOutputs).status).toBe(status);
+        expect(api.lines()).toEqual([`GET ${zonePath}/${id}`, `PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
+      },
+    );
+  });
+
+  test("adoption fails with the advice to issue a new certificate when it finished revoking meanwhile", async () => {
+    const id = certificate(0).id;
+    await withScriptedApi(
+      (request, response, index) => {
+        if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: "not pending revocation" }] });
+        return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : "revoked" } });
+      },
+      async (api) => {
+        const error = await rejection(providerFor(api).create(adopting()));
+        expect(error).toBeInstanceOf(CloudflareApiError);
+        expect(error.message).toBe(
+          `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; it can never serve again: remove adoptCertificateId to issue a new certificate for this CSR`,
+        );
+        expect(api.lines()).toEqual([`GET ${zonePath}/${id}`, `PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
+      },
+    );
+  });
+});
+
 describe("credentials the HTTP layer cannot send (regression: 'may have been issued' although nothing was sent)", () => {
   test.each([
     ["a line break", "abc\ndef"],

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../emulator";
@@ -104,6 +104,11 @@ export class PulumiProject {
   /** Sets a plain stack config value of the example program. */
   async setConfig(key: string, value: string): Promise<void> {
     await this.pulumi(["config", "set", key, "--", value]);
+  }
+
+  /** Replaces the program (`index.ts`) with `source`, as a user pastes code into it. */
+  writeProgram(source: string): void {
+    writeFileSync(join(this.directory, "index.ts"), source);
   }
 
   /** `pulumi stack export`, parsed. */
