@@ -15,7 +15,7 @@ const request = new CertificateRequest("api-client", {
     organization: "Example",
     country: "US",
   },
-  keyAlgorithm: "ECDSA_P256",
+  // RSA_2048 by default, the key type Cloudflare documents for its managed CA.
 });
 
 const certificate = new ClientCertificate("api-client", {
