@@ -42,7 +42,7 @@ export function isUsable(status: string): boolean {
 export async function sweepByPrefix(api: RawApi, prefix: string, options: { dryRun?: boolean } = {}): Promise<SweepAction[]> {
   if (prefix.length < 8) throw new Error(`refusing to sweep by the prefix "${prefix}": too short to be only the live suite's certificates`);
   const actions: SweepAction[] = [];
-  for (const certificate of await listAllCertificates(api)) {
+  for (const certificate of await listSweepable(api)) {
     const commonName = certificate.common_name ?? "";
     if (!commonName.startsWith(prefix)) continue;
     const base = { id: certificate.id, commonName, status: certificate.status };
@@ -56,6 +56,20 @@ export async function sweepByPrefix(api: RawApi, prefix: string, options: { dryR
     }
   }
   return actions;
+}
+
+/**
+ * Every certificate, with `status=all` (which Cloudflare's docs list); should an API refuse that, the
+ * unfiltered list plus the reactivating ones, which together hold every certificate a sweep revokes.
+ */
+async function listSweepable(api: RawApi): Promise<RawCertificate[]> {
+  try {
+    return await listAllCertificates(api);
+  } catch {
+    const [unfiltered, reactivating] = await Promise.all([listAllCertificates(api, {}), listAllCertificates(api, { status: "pending_reactivation" })]);
+    const seen = new Set(unfiltered.map((certificate) => certificate.id));
+    return [...unfiltered, ...reactivating.filter((certificate) => !seen.has(certificate.id))];
+  }
 }
 
 /** One line per action, for the terminal. */
