@@ -297,7 +297,8 @@ describe("CertificateRequest", () => {
   test("registers as a dynamic cloudflare-mtls resource with privateKeyPem secret, keeping the caller's secret outputs", async () => {
     const request = new CertificateRequest(
       "with-options",
-      { subject: { commonName: "api-client" } },
+      // ECDSA: the mock engine creates the key, and an RSA key takes seconds on a loaded machine.
+      { subject: { commonName: "api-client" }, keyAlgorithm: "ECDSA_P256" },
       { additionalSecretOutputs: ["csrPem"], transformations: [recordRegistration] },
     );
     await settled(request.urn);
