@@ -47,6 +47,7 @@ export const EMULATOR_BEHAVIOURS: readonly EmulatorBehaviour[] = [
   { id: "create.csr-bad-signature", probe: "POST an RSA CSR whose self-signature does not verify", emulator: answerOf(apiErrors.csrSignatureInvalid()), basis: "chosen" },
   { id: "create.csr-missing", probe: "POST without `csr`", emulator: answerOf(apiErrors.csrRequired()), basis: "chosen" },
   { id: "create.validity-zero", probe: "POST with `validity_days: 0`", emulator: answerOf(apiErrors.validityDaysInvalid()), basis: "chosen" },
+  { id: "auth.wrong-token", probe: "GET the list with a well-formed token that does not exist", emulator: answerOf(apiErrors.authentication()), basis: "observed" },
   { id: "get.unknown-id", probe: "GET a certificate id that does not exist", emulator: answerOf(apiErrors.certificateNotFound()), basis: "observed" },
   { id: "revoke.active", probe: "DELETE an active certificate", emulator: "200 pending_revocation", basis: "documented" },
   { id: "revoke.pending", probe: "DELETE again while it is pending_revocation", emulator: "200 pending_revocation", basis: "chosen" },

@@ -26,13 +26,15 @@ export class IssuedCertificates {
   }
 }
 
-/** The certificate the later probes wait on to see `revoked`. */
+/** What the probes leave for the later ones. */
 export interface ProbesBeforeStack {
   readonly observations: Observation[];
   /** Which ECDSA key types the API accepted, so the Pulumi stack only declares those. */
   readonly acceptedKeyAlgorithms: KeyAlgorithm[];
   /** A certificate revoked by the probes (pending_revocation), to observe once it is revoked. */
   readonly revokedId: string | undefined;
+  /** When its revoke was answered, to tell how long `pending_revocation` lasted. */
+  readonly revokedAt: number;
 }
 
 const VALIDITY_DAYS = 30;
@@ -92,9 +94,12 @@ export async function probeBeforeStack(api: RawApi, prefix: string, issued: Issu
   record("create.csr-missing", await create(undefined));
   record("create.validity-zero", await create(rsaA.csrPem, 0));
   record("get.unknown-id", await api.call("GET", randomBytes(16).toString("hex")));
+  // 40 characters like a real token, so the answer is about the credential and not its format.
+  record("auth.wrong-token", await api.call("GET", "", { token: randomBytes(30).toString("base64url") }));
 
   record("reactivate.active", await api.call("PATCH", b.id, { body: { reactivate: true } }));
   record("revoke.active", await api.call("DELETE", a.id));
+  const revokedAt = Date.now();
   record("revoke.pending", await api.call("DELETE", a.id));
 
   observations.push(await observeDefaultStatus(api, a.id));
@@ -109,7 +114,7 @@ export async function probeBeforeStack(api: RawApi, prefix: string, issued: Issu
   await api.call("DELETE", b.id);
   record("reactivate.pending-revocation", await api.call("PATCH", b.id, { body: { reactivate: true } }));
 
-  return { observations, acceptedKeyAlgorithms, revokedId: a.id };
+  return { observations, acceptedKeyAlgorithms, revokedId: a.id, revokedAt };
 }
 
 /**
@@ -136,13 +141,24 @@ async function observeDefaultStatus(api: RawApi, pendingId: string): Promise<Obs
  * been seen) or `deadline` passes, else takes any revoked certificate with the live prefix, from an
  * earlier run; then observes a reactivation and a second revoke of it.
  */
-export async function probeRevoked(api: RawApi, revokedId: string | undefined, prefix: string, deadline: number, issued: IssuedCertificates): Promise<Observation[]> {
+export async function probeRevoked(
+  api: RawApi,
+  revoked: { id: string | undefined; at: number },
+  prefix: string,
+  deadline: number,
+  issued: IssuedCertificates,
+): Promise<Observation[]> {
   let target: string | undefined;
-  while (revokedId !== undefined) {
-    if (certificateOf(await api.call("GET", revokedId))?.status === "revoked") {
-      target = revokedId;
+  let timing = "";
+  while (revoked.id !== undefined) {
+    const status = certificateOf(await api.call("GET", revoked.id))?.status;
+    const seconds = Math.round((Date.now() - revoked.at) / 1000);
+    if (status === "revoked") {
+      target = revoked.id;
+      timing = `; pending_revocation lasted at most ${seconds} s`;
       break;
     }
+    timing = `; this run's certificate was still ${status ?? "unreadable"} ${seconds} s after its revoke`;
     if (Date.now() >= deadline) break;
     await sleep(Math.min(5_000, Math.max(0, deadline - Date.now())));
   }
@@ -151,7 +167,7 @@ export async function probeRevoked(api: RawApi, revokedId: string | undefined, p
     target = earlier?.id;
   }
   if (target === undefined) {
-    const why = "no certificate reached revoked in time (Cloudflare's delay is undocumented); run the suite again later: it then uses a revoked one from this run";
+    const why = `no certificate reached revoked in time (Cloudflare's delay is undocumented)${timing}; run the suite again later: it then uses a revoked one from this run`;
     return [
       { id: "reactivate.revoked", observed: undefined, detail: why },
       { id: "revoke.revoked", observed: undefined, detail: why },
@@ -160,7 +176,7 @@ export async function probeRevoked(api: RawApi, revokedId: string | undefined, p
   const reactivated = await api.call("PATCH", target, { body: { reactivate: true } });
   if (certificateOf(reactivated) !== undefined) issued.ids.add(target);
   const revokedAgain = await api.call("DELETE", target);
-  const on = ` (certificate ${target})`;
+  const on = ` (certificate ${target}${timing})`;
   return [
     { id: "reactivate.revoked", observed: describeAnswer(reactivated), detail: answerDetail(reactivated) + on },
     { id: "revoke.revoked", observed: describeAnswer(revokedAgain), detail: answerDetail(revokedAgain) + on },

@@ -27,13 +27,17 @@ export class RawApi {
   constructor(private readonly target: LiveTarget) {}
 
   /** Requests `path` under the zone's `client_certificates` (`""` for the collection). */
-  async call(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, options: { query?: Record<string, string | number>; body?: unknown } = {}): Promise<RawAnswer> {
+  async call(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    options: { query?: Record<string, string | number>; body?: unknown; token?: string } = {},
+  ): Promise<RawAnswer> {
     const url = new URL(`${this.target.baseUrl.replace(/\/+$/, "")}/zones/${this.target.zoneId}/client_certificates${path === "" ? "" : `/${path}`}`);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, String(value));
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${this.target.token}`, ...(options.body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { authorization: `Bearer ${options.token ?? this.target.token}`, ...(options.body === undefined ? {} : { "content-type": "application/json" }) },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: AbortSignal.timeout(30_000),
       });

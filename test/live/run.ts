@@ -76,8 +76,20 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * The first Ctrl-C stops the run after the current command (the Pulumi CLI gets it too and cancels)
+ * and still cleans up; a second one exits at once, leaving leftovers to `npm run sweep:live`.
+ */
+let interruption: string | undefined;
+function onInterrupt(): void {
+  if (interruption !== undefined) process.exit(130);
+  interruption = "interrupted (Ctrl-C)";
+  console.error("\ninterrupted: stopping after the current command, then cleaning up; Ctrl-C again to abandon (then run `npm run sweep:live`)");
+}
+
 async function runSuite(target: LiveTarget, options: { waitSeconds: number }): Promise<ConformanceReport> {
   const started = Date.now();
+  process.on("SIGINT", onInterrupt);
   const repository = repositoryRoot();
   const prefix = `${LIVE_COMMON_NAME_PREFIX}${randomBytes(4).toString("hex")}-`;
   const api = new RawApi(target);
@@ -95,13 +107,21 @@ async function runSuite(target: LiveTarget, options: { waitSeconds: number }): P
     const before = await probeBeforeStack(api, prefix, issued, log);
     observations.push(...before.observations);
     const deadline = Date.now() + options.waitSeconds * 1000;
+    if (interruption !== undefined) throw new Error(interruption);
 
     console.log(`\n== lifecycle through the Pulumi engine (${before.acceptedKeyAlgorithms.join(", ")})`);
     stack = await LiveStack.create(repository, enginePath(ensurePulumiCli(repository)), target);
-    steps = await runStackLifecycle(stack, api, target, { prefix, keyAlgorithms: before.acceptedKeyAlgorithms, log, onIssued: (id) => issued.ids.add(id) });
+    steps = await runStackLifecycle(stack, api, target, {
+      prefix,
+      keyAlgorithms: before.acceptedKeyAlgorithms,
+      log,
+      onIssued: (id) => issued.ids.add(id),
+      stopReason: () => interruption,
+    });
+    if (interruption !== undefined) throw new Error(interruption);
 
     console.log("\n== revoked certificate probes");
-    const revoked = await probeRevoked(api, before.revokedId, LIVE_COMMON_NAME_PREFIX, deadline, issued);
+    const revoked = await probeRevoked(api, { id: before.revokedId, at: before.revokedAt }, LIVE_COMMON_NAME_PREFIX, deadline, issued);
     for (const observation of revoked) log(`  ${observation.id}: ${observation.observed ?? `not observed (${observation.detail})`}`);
     observations.push(...revoked);
   } catch (error) {
@@ -123,6 +143,7 @@ async function runSuite(target: LiveTarget, options: { waitSeconds: number }): P
     } catch (error) {
       problems.push(`revoking leftovers failed (run \`npm run sweep:live\`): ${(error as Error).message}`);
     }
+    process.off("SIGINT", onInterrupt);
   }
   return buildReport({
     packageVersion: (JSON.parse(readFileSync(join(repository, "package.json"), "utf8")) as { version: string }).version,

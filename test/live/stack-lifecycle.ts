@@ -27,7 +27,14 @@ export async function runStackLifecycle(
   stack: LiveStack,
   api: RawApi,
   target: LiveTarget,
-  options: { prefix: string; keyAlgorithms: readonly string[]; log: (line: string) => void; onIssued: (id: string) => void },
+  options: {
+    prefix: string;
+    keyAlgorithms: readonly string[];
+    log: (line: string) => void;
+    onIssued: (id: string) => void;
+    /** Why the run must stop (an interrupt), checked before each step. */
+    stopReason: () => string | undefined;
+  },
 ): Promise<StepResult[]> {
   let issued: StackCertificate[] = [];
   const steps: Step[] = [
@@ -107,8 +114,9 @@ export async function runStackLifecycle(
   const results: StepResult[] = [];
   let failed = false;
   for (const step of steps) {
-    if (failed) {
-      results.push({ name: step.name, result: "not run", detail: "an earlier step failed", seconds: 0 });
+    const stop = options.stopReason();
+    if (failed || stop !== undefined) {
+      results.push({ name: step.name, result: "not run", detail: stop ?? "an earlier step failed", seconds: 0 });
       continue;
     }
     const started = Date.now();
