@@ -84,7 +84,7 @@ export async function runStackLifecycle(
       },
     },
     {
-      name: "a new validity replaces the first certificate, issuing before revoking",
+      name: "a new validity replaces the first certificate and revokes the old one",
       run: async () => {
         const old = first(issued);
         await stack.setConfig("firstValidityDays", "31");
