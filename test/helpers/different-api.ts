@@ -15,11 +15,12 @@ export interface DifferentApi {
  * API might, while keeping every documented behaviour: ECDSA CSRs refused, every other refused create
  * answered 400 with one generic code, the CSR echoed with LF, a list without `status` only of active
  * certificates, `per_page` clamped instead of refused, and a reactivation answered as `active` at once.
- * The live suite must report these as "differs" and still pass.
+ * The live suite must report these as "differs" and still pass. With `refuseEveryCreate` it breaks a
+ * documented behaviour instead (an RSA 2048 CSR is refused), which the suite must fail on.
  */
-export async function startDifferentApi(upstream: Emulator): Promise<DifferentApi> {
+export async function startDifferentApi(upstream: Emulator, options: { refuseEveryCreate?: boolean } = {}): Promise<DifferentApi> {
   const server = createServer((request, response) => {
-    handle(upstream, request).then(
+    handle(upstream, request, options.refuseEveryCreate === true).then(
       ({ status, body }) => {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(body));
@@ -45,7 +46,7 @@ interface Answer {
 
 const refusal = (message: string): Answer => ({ status: 400, body: { success: false, errors: [{ code: 1100, message }], messages: [], result: null } });
 
-async function handle(upstream: Emulator, request: IncomingMessage): Promise<Answer> {
+async function handle(upstream: Emulator, request: IncomingMessage, refuseEveryCreate: boolean): Promise<Answer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks).toString("utf8");
@@ -54,6 +55,7 @@ async function handle(upstream: Emulator, request: IncomingMessage): Promise<Ans
   const method = request.method ?? "GET";
   const collection = /\/client_certificates$/.test(path);
 
+  if (method === "POST" && collection && refuseEveryCreate) return refusal("Invalid CSR");
   if (method === "POST" && collection) {
     const csr = (JSON.parse(body || "{}") as { csr?: unknown }).csr;
     const key = typeof csr === "string" ? await inspectCsr(csr).then((facts) => facts.keyDescription, () => undefined) : undefined;

@@ -100,3 +100,24 @@ test("against an API with other undocumented choices it reports each difference 
     await emulator.close();
   }
 });
+
+test("when the documented case breaks (an RSA 2048 CSR refused) it stops, exits 1, and still writes the report", async () => {
+  const emulator = await startEmulator();
+  const api = await startDifferentApi(emulator, { refuseEveryCreate: true });
+  try {
+    const { code, output } = await runSuite(["--report-dir", reportDir], {
+      CLOUDFLARE_BASE_URL: api.baseUrl,
+      CLOUDFLARE_API_TOKEN: emulator.token,
+      CLOUDFLARE_ZONE_ID: zoneId,
+    });
+    expect({ code, output }).toMatchObject({ code: 1 });
+    const { json } = readReport(reportDir);
+    expect(json.problems).toEqual(['the run stopped: Cloudflare did not issue a certificate for an RSA 2048 CSR, the documented case: HTTP 400 errors: 1100 "Invalid CSR"']);
+    expect(json.rows.find((row) => row.id === "create.rsa-2048")).toMatchObject({ observed: "400 [1100]", verdict: "differs" });
+    expect(json.steps).toEqual([]);
+    expect(emulator.certificates(zoneId)).toEqual([]);
+  } finally {
+    await api.close();
+    await emulator.close();
+  }
+});

@@ -28,7 +28,6 @@ export class IssuedCertificates {
 
 /** What the probes leave for the later ones. */
 export interface ProbesBeforeStack {
-  readonly observations: Observation[];
   /** Which ECDSA key types the API accepted, so the Pulumi stack only declares those. */
   readonly acceptedKeyAlgorithms: KeyAlgorithm[];
   /** A certificate revoked by the probes (pending_revocation), to observe once it is revoked. */
@@ -42,10 +41,16 @@ const VALIDITY_DAYS = 30;
 /**
  * Raw HTTP probes of every answer the provider branches on and every behaviour the emulator chose:
  * creates with each key type and bad input, a read of an unknown id, revoke and reactivate in each
- * state reachable without waiting, and list paging. Every certificate issued is recorded in `issued`.
+ * state reachable without waiting, and list paging. Every certificate issued is recorded in `issued`,
+ * every answer in `observations` as it comes, so a probe that throws leaves the ones before it.
  */
-export async function probeBeforeStack(api: RawApi, prefix: string, issued: IssuedCertificates, log: (line: string) => void): Promise<ProbesBeforeStack> {
-  const observations: Observation[] = [];
+export async function probeBeforeStack(
+  api: RawApi,
+  prefix: string,
+  issued: IssuedCertificates,
+  observations: Observation[],
+  log: (line: string) => void,
+): Promise<ProbesBeforeStack> {
   const record = (id: string, answer: RawAnswer, observed: string = describeAnswer(answer)) => {
     observations.push({ id, observed, detail: answerDetail(answer) });
     log(`  ${id}: ${observed}`);
@@ -114,7 +119,7 @@ export async function probeBeforeStack(api: RawApi, prefix: string, issued: Issu
   await api.call("DELETE", b.id);
   record("reactivate.pending-revocation", await api.call("PATCH", b.id, { body: { reactivate: true } }));
 
-  return { observations, acceptedKeyAlgorithms, revokedId: a.id, revokedAt };
+  return { acceptedKeyAlgorithms, revokedId: a.id, revokedAt };
 }
 
 /**

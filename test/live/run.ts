@@ -104,8 +104,7 @@ async function runSuite(target: LiveTarget, options: { waitSeconds: number }): P
   let stack: LiveStack | undefined;
   try {
     console.log("\n== raw API probes");
-    const before = await probeBeforeStack(api, prefix, issued, log);
-    observations.push(...before.observations);
+    const before = await probeBeforeStack(api, prefix, issued, observations, log);
     const deadline = Date.now() + options.waitSeconds * 1000;
     if (interruption !== undefined) throw new Error(interruption);
 
