@@ -30,9 +30,9 @@ export class CertificateRequestProvider
   implements pulumi.dynamic.ResourceProvider<CertificateRequestInputs, CertificateRequestOutputs>
 {
   // The engine passes the program's values unvalidated, hence `unknown`.
-  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<CertificateRequestInputs>> {
+  async check(olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<CertificateRequestInputs>> {
     const raw = (typeof news === "object" && news !== null ? news : {}) as Record<string, unknown>;
-    const keyAlgorithm = raw["keyAlgorithm"] ?? defaultKeyAlgorithm;
+    const keyAlgorithm = raw["keyAlgorithm"] ?? keptKeyAlgorithm(olds) ?? defaultKeyAlgorithm;
     const failures = validateSubject(raw["subject"]);
     if (!isUnknown(keyAlgorithm) && !isKeyAlgorithm(keyAlgorithm)) {
       failures.push({
@@ -89,6 +89,17 @@ export class CertificateRequestProvider
     // would keep only `__provider` as outputs (pulumi/pulumi#13983), losing the key.
     return { outs: storedOutputs(olds) };
   }
+}
+
+/**
+ * The algorithm an existing resource was created with when the program leaves it out. The default
+ * changed (ECDSA_P256 to RSA_2048): without this, every such resource would be replaced, with a new
+ * key and a new certificate, by the first `up` after an upgrade. `olds` are the checked inputs in
+ * state, so they always carry the algorithm that was applied.
+ */
+function keptKeyAlgorithm(olds: unknown): KeyAlgorithm | undefined {
+  const stored = typeof olds === "object" && olds !== null ? (olds as Record<string, unknown>)["keyAlgorithm"] : undefined;
+  return isKeyAlgorithm(stored) ? stored : undefined;
 }
 
 function storedOutputs(props: CertificateRequestOutputs): CertificateRequestOutputs {

@@ -24,7 +24,15 @@ export interface CertificateRequestArgs {
   /**
    * The key type and size. Changing it replaces the resource.
    *
-   * @default "ECDSA_P256"
+   * `RSA_2048`, the default, is what Cloudflare documents for its managed client-certificate CA. The
+   * ECDSA curves are smaller and faster, but Cloudflare does not document that its CA accepts them:
+   * run `npm run test:live` against your zone (see the README) before relying on one.
+   *
+   * A resource created while the default was `ECDSA_P256` (version 0.1) and still written without
+   * `keyAlgorithm` keeps its ECDSA key: the default applies to new resources only, so upgrading
+   * never replaces a key and certificate by itself.
+   *
+   * @default "RSA_2048"
    */
   readonly keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
 }
@@ -40,7 +48,7 @@ export interface CertificateRequestArgs {
  * ```ts
  * const request = new CertificateRequest("api-client", {
  *   subject: { commonName: "api-client.example.com", organization: "Example" },
- *   keyAlgorithm: "ECDSA_P256",
+ *   keyAlgorithm: "RSA_2048", // the default
  * });
  * const cert = new ClientCertificate("api-client", {
  *   zoneId,

@@ -27,3 +27,4 @@ export { CertificateRequest, type CertificateRequestArgs, type CertificateSubjec
 export { CertificateRequestProvider, type CertificateRequestInputs, type CertificateRequestOutputs } from "./certificate-request-provider";
 export type { CertificateSubject } from "./certificate-subject";
 export { generateKeyAndCsr, keyAlgorithms, type KeyAlgorithm, type KeyAndCsr, type KeyAndCsrRequest } from "./key-generation";
+export { certificateChainPem, clientBundle, clientBundlePem, type ClientBundleParts } from "./client-bundle";

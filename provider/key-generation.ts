@@ -12,10 +12,12 @@ export const keyAlgorithms = ["ECDSA_P256", "ECDSA_P384", "RSA_2048", "RSA_3072"
 export type KeyAlgorithm = (typeof keyAlgorithms)[number];
 
 /**
- * P-256: a 128-bit security level like RSA 3072, with keys and handshakes far smaller and faster than RSA,
- * and generated in milliseconds where RSA 4096 takes seconds.
+ * RSA 2048: the only key type Cloudflare documents for its managed client-certificate CA (the dashboard
+ * docs use `openssl req -newkey rsa:2048`, and every public example and live test uses it). ECDSA keys
+ * are smaller and faster, and this package's emulator accepts them, but nothing public says Cloudflare's
+ * CA does: choose `ECDSA_P256` or `ECDSA_P384` explicitly, and check with `npm run test:live`.
  */
-export const defaultKeyAlgorithm: KeyAlgorithm = "ECDSA_P256";
+export const defaultKeyAlgorithm: KeyAlgorithm = "RSA_2048";
 
 export function isKeyAlgorithm(value: unknown): value is KeyAlgorithm {
   return (keyAlgorithms as readonly unknown[]).includes(value);
@@ -50,7 +52,7 @@ export interface KeyAndCsr {
  * ```ts
  * const { csrPem, privateKeyPem } = await generateKeyAndCsr({
  *   subject: { commonName: "api-client.example.com", organization: "Example" },
- *   keyAlgorithm: "ECDSA_P256",
+ *   keyAlgorithm: "RSA_2048",
  * });
  * ```
  */

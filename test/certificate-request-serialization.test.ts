@@ -71,7 +71,7 @@ describe.each([
     const { checked, created } = hosted;
     expect(checked.failures).toEqual([]);
     const outs = created.outs as CertificateRequestOutputs;
-    expect(outs).toMatchObject({ subject: { commonName: "api-client.example.com" }, keyAlgorithm: "ECDSA_P256" });
+    expect(outs).toMatchObject({ subject: { commonName: "api-client.example.com" }, keyAlgorithm: "RSA_2048" });
     expect(created.id).toBe(outs.publicKeyFingerprintSha256);
     expect(spawnSync("openssl", ["req", "-verify", "-noout"], { input: outs.csrPem }).status).toBe(0);
     expect(createPublicKey(createPrivateKey(outs.privateKeyPem)).export({ type: "spki", format: "pem" })).toBe(outs.publicKeyPem);

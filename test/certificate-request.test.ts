@@ -19,7 +19,7 @@ const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("requ
 
 describe("CertificateRequestProvider.check", () => {
   const ok: { name: string; news: Record<string, unknown>; wantKeyAlgorithm: unknown }[] = [
-    { name: "defaults the key algorithm to ECDSA_P256", news: { subject: { commonName: "api-client" } }, wantKeyAlgorithm: "ECDSA_P256" },
+    { name: "defaults the key algorithm to RSA_2048, the one Cloudflare documents", news: { subject: { commonName: "api-client" } }, wantKeyAlgorithm: "RSA_2048" },
     { name: "keeps a named key algorithm", news: { subject: { commonName: "c" }, keyAlgorithm: "RSA_4096" }, wantKeyAlgorithm: "RSA_4096" },
     {
       name: "accepts every subject field at its X.520 length limit, counted in characters",
@@ -36,11 +36,11 @@ describe("CertificateRequestProvider.check", () => {
       },
       wantKeyAlgorithm: "ECDSA_P384",
     },
-    { name: "lets an unknown subject through during preview", news: { subject: UNKNOWN }, wantKeyAlgorithm: "ECDSA_P256" },
+    { name: "lets an unknown subject through during preview", news: { subject: UNKNOWN }, wantKeyAlgorithm: "RSA_2048" },
     {
       name: "lets unknown subject fields through during preview",
       news: { subject: { commonName: UNKNOWN, country: UNKNOWN } },
-      wantKeyAlgorithm: "ECDSA_P256",
+      wantKeyAlgorithm: "RSA_2048",
     },
     { name: "lets an unknown key algorithm through during preview", news: { subject: { commonName: "c" }, keyAlgorithm: UNKNOWN }, wantKeyAlgorithm: UNKNOWN },
   ];
@@ -51,11 +51,39 @@ describe("CertificateRequestProvider.check", () => {
     expect(result.inputs).toEqual({ subject: news["subject"], keyAlgorithm: wantKeyAlgorithm });
   });
 
+  // The default changed from ECDSA_P256 to RSA_2048; an upgrade must not replace existing keys.
+  const kept: { name: string; olds: Record<string, unknown>; news: Record<string, unknown>; wantKeyAlgorithm: string }[] = [
+    {
+      name: "keeps the stored algorithm of an existing resource written without one (no replacement on upgrade)",
+      olds: { subject: { commonName: "c" }, keyAlgorithm: "ECDSA_P256" },
+      news: { subject: { commonName: "c" } },
+      wantKeyAlgorithm: "ECDSA_P256",
+    },
+    {
+      name: "takes an algorithm named in the program over the stored one",
+      olds: { subject: { commonName: "c" }, keyAlgorithm: "ECDSA_P256" },
+      news: { subject: { commonName: "c" }, keyAlgorithm: "RSA_2048" },
+      wantKeyAlgorithm: "RSA_2048",
+    },
+    {
+      name: "ignores a stored value that is not an algorithm and applies the default",
+      olds: { subject: { commonName: "c" }, keyAlgorithm: "DSA_1024" },
+      news: { subject: { commonName: "c" } },
+      wantKeyAlgorithm: "RSA_2048",
+    },
+  ];
+
+  test.each(kept)("$name", async ({ olds, news, wantKeyAlgorithm }) => {
+    const result = await provider.check(olds, news);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs?.keyAlgorithm).toBe(wantKeyAlgorithm);
+  });
+
   const rejected: { name: string; news: Record<string, unknown>; want: { property: string; reason: RegExp }[] }[] = [
     {
       name: "rejects an unknown key algorithm name and lists the valid ones",
       news: { subject: { commonName: "c" }, keyAlgorithm: "RSA_1024" },
-      want: [{ property: "keyAlgorithm", reason: /^keyAlgorithm must be one of ECDSA_P256, ECDSA_P384, RSA_2048, RSA_3072, RSA_4096; leave it out for ECDSA_P256$/ }],
+      want: [{ property: "keyAlgorithm", reason: /^keyAlgorithm must be one of ECDSA_P256, ECDSA_P384, RSA_2048, RSA_3072, RSA_4096; leave it out for RSA_2048$/ }],
     },
     {
       name: "rejects a key algorithm in the wrong case",
@@ -188,11 +216,11 @@ describe("CertificateRequestProvider lifecycle", () => {
 
   test("create returns a CSR for the checked inputs, with the key fingerprint as id", async () => {
     expect(outs.subject).toEqual(news.subject);
-    expect(outs.keyAlgorithm).toBe("ECDSA_P256");
+    expect(outs.keyAlgorithm).toBe("RSA_2048");
     expect(created.id).toBe(outs.publicKeyFingerprintSha256);
     const facts = await inspectCsr(outs.csrPem);
     expect(facts.subject).toBe("C=US, O=Example, CN=api-client.example.com");
-    expect(facts.keyDescription).toBe("ECDSA P-256");
+    expect(facts.keyDescription).toBe("RSA 2048");
     expect(facts.publicKeySha256).toBe(outs.publicKeyFingerprintSha256);
   });
 
@@ -269,7 +297,8 @@ describe("CertificateRequest", () => {
   test("registers as a dynamic cloudflare-mtls resource with privateKeyPem secret, keeping the caller's secret outputs", async () => {
     const request = new CertificateRequest(
       "with-options",
-      { subject: { commonName: "api-client" } },
+      // ECDSA: the mock engine creates the key, and an RSA key takes seconds on a loaded machine.
+      { subject: { commonName: "api-client" }, keyAlgorithm: "ECDSA_P256" },
       { additionalSecretOutputs: ["csrPem"], transformations: [recordRegistration] },
     );
     await settled(request.urn);

@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { startEmulator, type Emulator } from "../emulator";
 import { isEncryptedSecret, PulumiProject, type ExportedResource } from "./pulumi-project";
 
@@ -64,6 +64,9 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
 
   const stackOutputs = JSON.parse((await project.pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string>;
   const pem = new X509Certificate(stackOutputs["certificatePem"] ?? "");
+  const stack = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+  expect(isEncryptedSecret(stack?.outputs?.["bundlePem"])).toBe(true);
+  expect(new X509Certificate(stackOutputs["bundlePem"] ?? "").checkPrivateKey(createPrivateKey(stackOutputs["bundlePem"] ?? ""))).toBe(true);
   expect(pem.checkIssued(new X509Certificate(emulator.caCertificatePem))).toBe(true);
   expect(pem.serialNumber.toLowerCase()).toBe(String(stackOutputs["serialNumber"]).toLowerCase().replace(/^0+/, ""));
 });
