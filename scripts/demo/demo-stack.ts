@@ -97,7 +97,7 @@ function withFlags(args: readonly string[], flags: readonly string[]): string[] 
  * Our environment without any Pulumi or Cloudflare settings of the user's (a real token, another
  * backend, a passphrase file), plus the temporary backend and the emulator's endpoint.
  */
-function engineEnvironment(root: string, enginePath: string, api: ApiEndpoint): NodeJS.ProcessEnv {
+export function engineEnvironment(root: string, enginePath: string, api: ApiEndpoint): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !/^(PULUMI|CLOUDFLARE)_/.test(name));
   return {
     ...Object.fromEntries(inherited),

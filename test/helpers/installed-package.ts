@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** The repository, from test/helpers (ts-jest); compiled scripts under dist/ pass theirs. */
 const repo = join(__dirname, "..", "..");
 
 /**
@@ -10,17 +11,17 @@ const repo = join(__dirname, "..", "..");
  * captures the provider by `require`), with every other dependency linked from the repository.
  * Needs a current `dist/` (jest's global setup builds it).
  */
-export function installPackage(project: string): void {
+export function installPackage(project: string, repository: string = repo): void {
   const modules = join(project, "node_modules");
   mkdirSync(modules, { recursive: true });
-  for (const entry of readdirSync(join(repo, "node_modules"))) {
+  for (const entry of readdirSync(join(repository, "node_modules"))) {
     if (entry === ".bin" || entry === ".package-lock.json" || entry === "pulumi-cloudflare-mtls") continue;
-    symlinkSync(join(repo, "node_modules", entry), join(modules, entry));
+    symlinkSync(join(repository, "node_modules", entry), join(modules, entry));
   }
   const installed = join(modules, "pulumi-cloudflare-mtls");
   mkdirSync(installed);
-  cpSync(join(repo, "package.json"), join(installed, "package.json"));
-  cpSync(join(repo, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+  cpSync(join(repository, "package.json"), join(installed, "package.json"));
+  cpSync(join(repository, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
 }
 
 /** A fresh temporary project directory with the package installed; the caller removes it. */

@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { engineEnvironment } from "../../scripts/demo/demo-stack";
 import { runCommand, type CommandOutput } from "../../scripts/demo/run-command";
+import { installPackage } from "../helpers/installed-package";
 import type { LiveTarget } from "./live-target";
 
 /** One certificate of the stack, from `pulumi stack output --show-secrets`. Never printed. */
@@ -32,20 +33,8 @@ export class LiveStack {
       const project = join(root, "project");
       for (const directory of ["state", "home", "project"]) mkdirSync(join(root, directory));
       cpSync(join(repository, "test", "live", "program"), project, { recursive: true });
-      installPackage(repository, project);
-      const inherited = Object.entries(process.env).filter(([name]) => !/^(PULUMI|CLOUDFLARE)_/.test(name));
-      const stack = new LiveStack(root, {
-        ...Object.fromEntries(inherited),
-        PATH: enginePath,
-        PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
-        PULUMI_HOME: join(root, "home"),
-        PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        NO_COLOR: "1",
-        CLOUDFLARE_API_TOKEN: target.token,
-        CLOUDFLARE_BASE_URL: target.baseUrl,
-      });
+      installPackage(project, repository);
+      const stack = new LiveStack(root, { ...engineEnvironment(root, enginePath, target), NO_COLOR: "1" });
       await stack.pulumi(["stack", "init", "live"]);
       await stack.setConfig("zoneId", target.zoneId);
       return stack;
@@ -80,16 +69,3 @@ export class LiveStack {
   }
 }
 
-/** The built package as a real directory under node_modules (so the provider is captured by require), the rest linked. */
-function installPackage(repository: string, project: string): void {
-  const modules = join(project, "node_modules");
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(repository, "node_modules"))) {
-    if (entry === ".bin" || entry === ".package-lock.json" || entry === "pulumi-cloudflare-mtls") continue;
-    symlinkSync(join(repository, "node_modules", entry), join(modules, entry));
-  }
-  const installed = join(modules, "pulumi-cloudflare-mtls");
-  mkdirSync(installed);
-  cpSync(join(repository, "package.json"), join(installed, "package.json"));
-  cpSync(join(repository, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
-}
