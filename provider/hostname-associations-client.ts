@@ -86,7 +86,7 @@ function associationsPath(context: OperationContext): string {
 
 /**
  * Checks an answer `{ hostnames: string[] }`. The SDK types `hostnames` as optional, so an absent or
- * null list reads as empty. Entries are kept as Cloudflare wrote them (another tool's entries are
+ * null list, or a null result, reads as empty (a write that it hides is caught by the read-back). Entries are kept as Cloudflare wrote them (another tool's entries are
  * written back unchanged); the list is bounded so a hostile answer cannot make the provider work
  * per entry without limit.
  */
@@ -94,8 +94,9 @@ export function parseHostnameList(result: unknown, where: string): string[] {
   const broken = (expected: string, got: string): never => {
     throw new ContractViolationError(`${where}: Cloudflare broke its API contract: expected ${expected}, got ${got}`);
   };
-  if (typeof result !== "object" || result === null || Array.isArray(result)) {
-    return broken("the result to be an object { hostnames }", result === null ? "null" : Array.isArray(result) ? "an array" : typeof result);
+  if (result === null) return [];
+  if (typeof result !== "object" || Array.isArray(result)) {
+    return broken("the result to be an object { hostnames }", Array.isArray(result) ? "an array" : typeof result);
   }
   const hostnames = (result as Record<string, unknown>)["hostnames"];
   if (hostnames === undefined || hostnames === null) return [];

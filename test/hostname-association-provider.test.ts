@@ -160,7 +160,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
     const { id, outs } = await provider().create(inputs(["a.example.com"]));
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["a.example.com", "dashboard.example.com"]);
     emulator.clearRequests();
-    await provider().delete(id, outs);
+    await provider().delete(id, outs ?? {});
     expect(wire()).toEqual(["GET <associations>", 'PUT <associations> {"hostnames":["dashboard.example.com"]}', "GET <associations>"]);
   });
 
@@ -174,7 +174,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
     await provider().update(id, read.props as HostnameAssociationOutputs, inputs(["a.example.com"], { exclusive: true }));
     expect(emulator.hostnameAssociations(zoneId)).toEqual(["a.example.com"]);
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["a.example.com", "late.example.com"]);
-    await provider().delete(id, outs);
+    await provider().delete(id, outs ?? {});
     expect(emulator.hostnameAssociations(zoneId)).toEqual([]);
   });
 
