@@ -29,6 +29,12 @@ const wire = () =>
     return `${request.method} ${request.path.replace(path, "<associations>")}${query === "" ? "" : `?${query}`}${request.body === null ? "" : ` ${JSON.stringify(request.body)}`}`;
   });
 
+async function created(news: HostnameAssociationInputs): Promise<{ id: string; outs: HostnameAssociationOutputs }> {
+  const { id, outs } = await created(news);
+  if (outs === undefined) throw new Error("create returned no outputs");
+  return { id, outs };
+}
+
 const inputs = (hostnames: string[], extra: Partial<HostnameAssociationInputs> = {}): HostnameAssociationInputs => ({ zoneId, hostnames, exclusive: false, ...extra });
 
 describe("HostnameAssociationProvider.check", () => {
@@ -96,7 +102,7 @@ describe("HostnameAssociationProvider.diff", () => {
 describe("HostnameAssociationProvider against the emulator", () => {
   test("create reads, adds its hostnames to the others', writes once and reads back", async () => {
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["dashboard.example.com"]);
-    const { id, outs } = await provider().create(inputs(["a.example.com", "b.example.com"]));
+    const { id, outs } = await created(inputs(["a.example.com", "b.example.com"]));
     expect(wire()).toEqual([
       "GET <associations>",
       'PUT <associations> {"hostnames":["dashboard.example.com","a.example.com","b.example.com"]}',
@@ -131,7 +137,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
   });
 
   test("update adds new hostnames and removes dropped ones, never anyone else's", async () => {
-    const { id, outs } = await provider().create(inputs(["a.example.com", "b.example.com"]));
+    const { id, outs } = await created(inputs(["a.example.com", "b.example.com"]));
     emulator.setHostnameAssociationsOutOfBand(zoneId, [...emulator.hostnameAssociations(zoneId), "dashboard.example.com"]);
     emulator.clearRequests();
     const updated = await provider().update(id, outs, inputs(["b.example.com", "c.example.com"]));
@@ -144,7 +150,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
   });
 
   test("refresh records hostnames removed out of band, and the next update restores them", async () => {
-    const { id, outs } = await provider().create(inputs(["a.example.com", "b.example.com"]));
+    const { id, outs } = await created(inputs(["a.example.com", "b.example.com"]));
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["b.example.com", "dashboard.example.com"]);
     const read = await provider().read(id, outs);
     expect(read.props).toMatchObject({ hostnames: ["b.example.com"], missingHostnames: ["a.example.com"], associatedHostnames: ["b.example.com", "dashboard.example.com"] });
@@ -157,16 +163,16 @@ describe("HostnameAssociationProvider against the emulator", () => {
   });
 
   test("delete removes only its own hostnames", async () => {
-    const { id, outs } = await provider().create(inputs(["a.example.com"]));
+    const { id, outs } = await created(inputs(["a.example.com"]));
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["a.example.com", "dashboard.example.com"]);
     emulator.clearRequests();
-    await provider().delete(id, outs ?? {});
+    await provider().delete(id, outs);
     expect(wire()).toEqual(["GET <associations>", 'PUT <associations> {"hostnames":["dashboard.example.com"]}', "GET <associations>"]);
   });
 
   test("exclusive owns the whole list: create removes others, refresh shows newcomers, delete empties it", async () => {
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["dashboard.example.com"]);
-    const { id, outs } = await provider().create(inputs(["a.example.com"], { exclusive: true }));
+    const { id, outs } = await created(inputs(["a.example.com"], { exclusive: true }));
     expect(emulator.hostnameAssociations(zoneId)).toEqual(["a.example.com"]);
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["a.example.com", "intruder.example.com"]);
     const read = await provider().read(id, outs);
@@ -174,7 +180,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
     await provider().update(id, read.props as HostnameAssociationOutputs, inputs(["a.example.com"], { exclusive: true }));
     expect(emulator.hostnameAssociations(zoneId)).toEqual(["a.example.com"]);
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["a.example.com", "late.example.com"]);
-    await provider().delete(id, outs ?? {});
+    await provider().delete(id, outs);
     expect(emulator.hostnameAssociations(zoneId)).toEqual([]);
   });
 
