@@ -30,7 +30,7 @@ const wire = () =>
   });
 
 async function created(news: HostnameAssociationInputs): Promise<{ id: string; outs: HostnameAssociationOutputs }> {
-  const { id, outs } = await created(news);
+  const { id, outs } = await provider().create(news);
   if (outs === undefined) throw new Error("create returned no outputs");
   return { id, outs };
 }
