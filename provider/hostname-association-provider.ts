@@ -9,7 +9,6 @@ import { checkHostnameAssociationInputs, type HostnameAssociationInputs, type Ho
 import {
   applyAssociationChange,
   associationKey,
-  ConcurrentModificationError,
   newAssociationLocks,
   withAssociationLock,
   type AssociationChange,
@@ -17,8 +16,7 @@ import {
   type SyncOptions,
 } from "./hostname-association-sync";
 import { HostnameAssociationsClient } from "./hostname-associations-client";
-import { canonicalHostname, hostnameSet } from "./hostnames";
-import { describeInvalidId } from "./identifiers";
+import { desiredOf, recordedAnyway, toOutputs } from "./hostname-association-state";
 
 type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
 
@@ -128,52 +126,4 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
     ]);
     return new HostnameAssociationsClient({ ...clientOptions, connection });
   }
-}
-
-/** The outputs for `inputs` given the CA's list as last read. */
-export function toOutputs(inputs: HostnameAssociationInputs, associated: readonly string[]): HostnameAssociationOutputs {
-  const present = new Set(associated.map(canonicalHostname));
-  const own = new Set(inputs.hostnames);
-  return {
-    zoneId: inputs.zoneId,
-    ...(inputs.mtlsCertificateId === undefined ? {} : { mtlsCertificateId: inputs.mtlsCertificateId }),
-    exclusive: inputs.exclusive,
-    hostnames: inputs.hostnames.filter((hostname) => present.has(hostname)),
-    missingHostnames: inputs.hostnames.filter((hostname) => !present.has(hostname)),
-    unexpectedHostnames: inputs.exclusive ? [...present].filter((hostname) => !own.has(hostname)).sort() : [],
-    associatedHostnames: hostnameSet([...associated]),
-  } satisfies HostnameAssociationOutputs;
-}
-
-/** What the resource wants, from recorded outputs: its hostnames are those found plus those missing. */
-function desiredOf(props: Unvalidated<HostnameAssociationOutputs> | undefined): HostnameAssociationInputs | undefined {
-  const zoneId = props?.zoneId;
-  if (describeInvalidId(zoneId) !== undefined) return undefined;
-  const found = props?.hostnames;
-  const missing = props?.missingHostnames ?? [];
-  if (!isStringArray(found) || !isStringArray(missing)) return undefined;
-  const ca = props?.mtlsCertificateId;
-  return {
-    zoneId: zoneId as string,
-    hostnames: hostnameSet([...found, ...missing]),
-    ...(typeof ca === "string" ? { mtlsCertificateId: ca } : {}),
-    exclusive: props?.exclusive === true,
-  };
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((entry) => typeof entry === "string");
-}
-
-/**
- * A create that may have written before failing: the engine records the resource anyway (an error
- * with `id` and `properties` is a partial create), so a later `up` repairs it and `destroy` cleans up
- * instead of leaving hostnames nobody manages. `__provider` is kept so the engine can run delete.
- */
-function recordedAnyway(inputs: HostnameAssociationInputs, id: string, error: unknown): unknown {
-  if (!(error instanceof ConcurrentModificationError)) return error;
-  const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
-  const outs = toOutputs(inputs, error.lastRead);
-  const properties = providerText === undefined ? { ...outs } : { ...outs, __provider: providerText };
-  return Object.assign(new Error(`hostname association ${id} was recorded in state, but: ${error.message}`), { id, properties, reasons: [error.message] });
 }
