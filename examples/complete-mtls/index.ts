@@ -16,7 +16,7 @@ const request = new CertificateRequest("api-client", {
   subject: { commonName: "api-client.example.com", organization: "Example", country: "US" },
   keyAlgorithm: "ECDSA_P256",
 });
-const certificate = new ClientCertificate("api-client", { zoneId, csr: request.csrPem, validityDays: 365 });
+const certificate = new ClientCertificate("api-client", { zoneId, csr: request.csrPem, validityDays: config.getNumber("validityDays") ?? 365 });
 
 // (2) Cloudflare asks clients of these hostnames for a certificate of the managed CA. Only these
 // hostnames are managed: others associated by the dashboard or other stacks are left alone.
@@ -32,6 +32,10 @@ const association = new HostnameAssociation("api", { zoneId, hostnames });
 export const ruleExpression = mtlsRuleExpression({ hostnames, blockRevoked: true });
 
 export const certificateId = certificate.id;
+export const commonName = certificate.commonName;
+export const serialNumber = certificate.serialNumber;
+export const fingerprintSha256 = certificate.fingerprintSha256;
+export const status = certificate.status;
 export const certificatePem = certificate.certificate; // secret
 export const privateKeyPem = request.privateKeyPem; // secret
 export const expiresOn = certificate.expiresOn;
