@@ -11,6 +11,8 @@ export interface HostnameAssociationInputs {
   /** The BYO CA; absent for the zone's Cloudflare managed CA. */
   mtlsCertificateId?: string;
   exclusive: boolean;
+  /** `hostnames` as an object keyed by hostname (see {@link hostnameSetOf}); set by `check`. */
+  hostnameSet?: Record<string, true>;
 }
 
 /** Outputs of a HostnameAssociation. */
@@ -26,6 +28,19 @@ export interface HostnameAssociationOutputs {
   unexpectedHostnames: string[];
   /** Every hostname associated with the CA when last written or read, this resource's and others', sorted. */
   associatedHostnames: string[];
+  /** `hostnames` as an object keyed by hostname (see {@link hostnameSetOf}). */
+  hostnameSet: Record<string, true>;
+}
+
+/**
+ * A set of hostnames as an object keyed by hostname. The engine shows no detailed diff for dynamic
+ * providers; it compares old outputs with new inputs property by property, so a list shows as
+ * element-by-element changes by index, while this object shows each hostname added (`+`) or removed (`-`).
+ */
+export function hostnameSetOf(hostnames: readonly string[]): Record<string, true> {
+  const set: Record<string, true> = {};
+  for (const hostname of hostnames) set[hostname] = true;
+  return set;
 }
 
 /**
@@ -57,7 +72,10 @@ export function checkHostnameAssociationInputs(given: unknown): { inputs: Record
   if (!isUnknown(hostnames)) {
     const problem = checkHostnames(hostnames);
     if (typeof problem === "string") failures.push({ property: "hostnames", reason: problem });
-    else if (problem !== undefined) inputs["hostnames"] = problem;
+    else if (problem !== undefined) {
+      inputs["hostnames"] = problem;
+      inputs["hostnameSet"] = hostnameSetOf(problem);
+    }
   }
   return { inputs, failures };
 }

@@ -1,4 +1,4 @@
-import type { HostnameAssociationInputs, HostnameAssociationOutputs } from "./hostname-association-inputs";
+import { hostnameSetOf, type HostnameAssociationInputs, type HostnameAssociationOutputs } from "./hostname-association-inputs";
 import { ConcurrentModificationError } from "./hostname-association-sync";
 import { canonicalHostname, hostnameSet } from "./hostnames";
 import { describeInvalidId } from "./identifiers";
@@ -12,14 +12,16 @@ type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
 export function toOutputs(inputs: HostnameAssociationInputs, associated: readonly string[]): HostnameAssociationOutputs {
   const present = new Set(associated.map(canonicalHostname));
   const own = new Set(inputs.hostnames);
+  const found = inputs.hostnames.filter((hostname) => present.has(hostname));
   return {
     zoneId: inputs.zoneId,
     ...(inputs.mtlsCertificateId === undefined ? {} : { mtlsCertificateId: inputs.mtlsCertificateId }),
     exclusive: inputs.exclusive,
-    hostnames: inputs.hostnames.filter((hostname) => present.has(hostname)),
+    hostnames: found,
     missingHostnames: inputs.hostnames.filter((hostname) => !present.has(hostname)),
     unexpectedHostnames: inputs.exclusive ? [...present].filter((hostname) => !own.has(hostname)).sort() : [],
     associatedHostnames: hostnameSet([...associated]),
+    hostnameSet: hostnameSetOf(found),
   } satisfies HostnameAssociationOutputs;
 }
 
@@ -31,9 +33,11 @@ export function desiredOf(props: Unvalidated<HostnameAssociationOutputs> | undef
   const missing = props?.missingHostnames ?? [];
   if (!isStringArray(found) || !isStringArray(missing)) return undefined;
   const ca = props?.mtlsCertificateId;
+  const hostnames = hostnameSet([...found, ...missing]);
   return {
     zoneId: zoneId as string,
-    hostnames: hostnameSet([...found, ...missing]),
+    hostnames,
+    hostnameSet: hostnameSetOf(hostnames),
     ...(typeof ca === "string" ? { mtlsCertificateId: ca } : {}),
     exclusive: props?.exclusive === true,
   };

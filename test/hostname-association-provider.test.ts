@@ -45,7 +45,7 @@ describe("HostnameAssociationProvider.check", () => {
   ])("$name", async ({ hostnames, want }) => {
     const result = await provider().check({}, { zoneId, hostnames });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ zoneId, hostnames: want, exclusive: false });
+    expect(result.inputs).toEqual({ zoneId, hostnames: want, exclusive: false, hostnameSet: Object.fromEntries(want.map((hostname) => [hostname, true])) });
   });
 
   test.each([
@@ -77,7 +77,7 @@ describe("HostnameAssociationProvider.check", () => {
 });
 
 describe("HostnameAssociationProvider.diff", () => {
-  const olds: HostnameAssociationOutputs = { zoneId, exclusive: false, hostnames: ["a.example.com"], missingHostnames: [], unexpectedHostnames: [], associatedHostnames: ["a.example.com", "other.example.com"] };
+  const olds: HostnameAssociationOutputs = { zoneId, exclusive: false, hostnames: ["a.example.com"], missingHostnames: [], unexpectedHostnames: [], associatedHostnames: ["a.example.com", "other.example.com"], hostnameSet: { "a.example.com": true } };
   test.each([
     { name: "the same hostnames: no change", news: inputs(["a.example.com"]), want: { changes: false, replaces: [] } },
     { name: "another hostname: update in place", news: inputs(["a.example.com", "b.example.com"]), want: { changes: true, replaces: [] } },
@@ -116,6 +116,7 @@ describe("HostnameAssociationProvider against the emulator", () => {
       missingHostnames: [],
       unexpectedHostnames: [],
       associatedHostnames: ["a.example.com", "b.example.com", "dashboard.example.com"],
+      hostnameSet: { "a.example.com": true, "b.example.com": true },
     });
     expect(() => Struct.fromJavaScript(outs as never)).not.toThrow();
   });
@@ -154,7 +155,8 @@ describe("HostnameAssociationProvider against the emulator", () => {
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["b.example.com", "dashboard.example.com"]);
     const read = await provider().read(id, outs);
     expect(read.props).toMatchObject({ hostnames: ["b.example.com"], missingHostnames: ["a.example.com"], associatedHostnames: ["b.example.com", "dashboard.example.com"] });
-    expect(read.inputs).toEqual(inputs(["a.example.com", "b.example.com"]));
+    expect(read.inputs).toEqual({ ...inputs(["a.example.com", "b.example.com"]), hostnameSet: { "a.example.com": true, "b.example.com": true } });
+    expect(read.props?.hostnameSet).toEqual({ "b.example.com": true });
     const news = inputs(["a.example.com", "b.example.com"]);
     expect((await provider().diff(id, read.props as HostnameAssociationOutputs, news)).changes).toBe(true);
     const healed = await provider().update(id, read.props as HostnameAssociationOutputs, news);
