@@ -8,6 +8,7 @@ import { PulumiProject } from "./pulumi-project";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const program = join(__dirname, "programs", "hostname-associations");
+const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
 
 jest.setTimeout(240_000);
 
@@ -17,11 +18,11 @@ let second: PulumiProject;
 
 const associated = () => [...emulator.hostnameAssociations(zoneId)].sort();
 const writes = () => emulator.requests().filter((request) => request.method === "PUT");
-const configure = (project: PulumiProject, associations: Record<string, { hostnames: string[]; exclusive?: boolean }>) =>
+const configure = (project: PulumiProject, associations: Record<string, { hostnames: string[]; exclusive?: boolean; mtlsCertificateId?: string }>) =>
   project.setConfig("associations", JSON.stringify(associations));
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ mtlsCertificates: [byoCa] });
   [first, second] = await Promise.all([PulumiProject.create(program, emulator), PulumiProject.create(program, emulator)]);
   for (const project of [first, second]) await project.setConfig("zoneId", zoneId);
   emulator.setHostnameAssociationsOutOfBand(zoneId, ["dashboard.example.com"]);
@@ -127,5 +128,25 @@ test("destroy removes only the stack's own hostnames", async () => {
   await first.pulumi(["destroy", "--yes"]);
   expect(associated()).toEqual(["dashboard.example.com", "m.example.com", "n.example.com", "o.example.com"]);
   await second.pulumi(["destroy", "--yes"]);
+  expect(associated()).toEqual(["dashboard.example.com"]);
+});
+
+test("exclusive on a BYO CA owns that CA's whole list, and leaves the managed CA's alone", async () => {
+  emulator.setHostnameAssociationsOutOfBand(zoneId, ["stray.example.com", "kept.example.com"], byoCa);
+  await configure(first, { byo: { hostnames: ["kept.example.com", "partner.example.com"], exclusive: true, mtlsCertificateId: byoCa } });
+  emulator.clearRequests();
+  await first.pulumi(["up", "--yes"]);
+  expect(emulator.requests().map((request) => request.query)).toEqual([{ mtls_certificate_id: byoCa }, {}, { mtls_certificate_id: byoCa }]);
+  expect(writes().map((request) => request.body)).toEqual([{ hostnames: ["kept.example.com", "partner.example.com"], mtls_certificate_id: byoCa }]);
+  expect(associated()).toEqual(["dashboard.example.com"]);
+
+  emulator.setHostnameAssociationsOutOfBand(zoneId, ["kept.example.com", "partner.example.com", "intruder.example.com"], byoCa);
+  await first.pulumi(["refresh", "--yes"]);
+  expect((await first.resource("HostnameAssociation"))?.outputs).toMatchObject({ unexpectedHostnames: ["intruder.example.com"] });
+  await first.pulumi(["up", "--yes"]);
+  expect(emulator.hostnameAssociations(zoneId, byoCa)).toEqual(["kept.example.com", "partner.example.com"]);
+
+  await first.pulumi(["destroy", "--yes"]);
+  expect(emulator.hostnameAssociations(zoneId, byoCa)).toEqual([]);
   expect(associated()).toEqual(["dashboard.example.com"]);
 });
