@@ -89,9 +89,10 @@ export async function applyAssociationChange(client: HostnameAssociationsClient,
   const maxWrites = options.maxWrites ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 250;
   const sleep = options.sleep ?? delay;
-  let current = await client.getHostnames(change.zoneId, change.mtlsCertificateId);
-  for (let writes = 0; ; ) {
-    if (satisfies(current, change)) return { hostnames: current, writes };
+  const read = () => client.getHostnames(change.zoneId, change.mtlsCertificateId);
+  let current = await read();
+  let writes = 0;
+  while (!satisfies(current, change)) {
     if (writes === maxWrites) {
       throw new ConcurrentModificationError(
         `${describeList(change)}: the change was written ${writes} times and each time another writer changed the list before it could be confirmed ` +
@@ -99,13 +100,17 @@ export async function applyAssociationChange(client: HostnameAssociationsClient,
         current,
       );
     }
-    if (writes > 0) await sleep(Math.round(baseDelayMs * 2 ** (writes - 1) * (0.5 + Math.random())));
-    if (writes > 0) current = await client.getHostnames(change.zoneId, change.mtlsCertificateId);
-    if (satisfies(current, change)) return { hostnames: current, writes };
+    if (writes > 0) {
+      // Lost to another writer: let it finish, then start again from what it wrote.
+      await sleep(Math.round(baseDelayMs * 2 ** (writes - 1) * (0.5 + Math.random())));
+      current = await read();
+      if (satisfies(current, change)) break;
+    }
     await client.replaceHostnames(change.zoneId, nextList(current, change), change.mtlsCertificateId);
     writes++;
-    current = await client.getHostnames(change.zoneId, change.mtlsCertificateId);
+    current = await read();
   }
+  return { hostnames: current, writes };
 }
 
 /** The list to write: the current one minus what must go, plus what is missing, others' entries untouched. */
