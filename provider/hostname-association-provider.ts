@@ -94,7 +94,7 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
     const desired = desiredOf(props);
     if (desired === undefined) throw new Error("deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed");
     try {
-      await this.apply({ ...desired, exclusive: desired.exclusive }, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
+      await this.apply(desired, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
     } catch (error) {
       if (error instanceof NotFoundError) return;
       throw error;
