@@ -10,6 +10,8 @@ import {
   applyAssociationChange,
   associationKey,
   newAssociationLocks,
+  recordClaim,
+  unclaimed,
   withAssociationLock,
   type AssociationChange,
   type AssociationLocks,
@@ -60,7 +62,7 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   /** Adds this resource's hostnames to the CA's list (with `exclusive`: makes the list exactly them). */
   async create(inputs: HostnameAssociationInputs): Promise<pulumi.dynamic.CreateResult<HostnameAssociationOutputs>> {
     const id = `${inputs.zoneId}/${inputs.mtlsCertificateId ?? "managed-ca"}/${randomBytes(6).toString("hex")}`;
-    const outs = await this.apply(inputs, { present: inputs.hostnames, absent: [] }, (error) => recordedAnyway(inputs, id, error));
+    const outs = await this.apply(id, inputs, { present: inputs.hostnames, absent: [] }, (error) => recordedAnyway(inputs, id, error));
     return { id, outs };
   }
 
@@ -83,33 +85,45 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /** Adds hostnames that are new or missing and removes those dropped from the inputs; others' are left alone. */
-  async update(_id: string, olds: Unvalidated<HostnameAssociationOutputs>, news: HostnameAssociationInputs): Promise<pulumi.dynamic.UpdateResult<HostnameAssociationOutputs>> {
+  async update(id: string, olds: Unvalidated<HostnameAssociationOutputs>, news: HostnameAssociationInputs): Promise<pulumi.dynamic.UpdateResult<HostnameAssociationOutputs>> {
     const previous = desiredOf(olds)?.hostnames ?? [];
     const dropped = previous.filter((hostname) => !news.hostnames.includes(hostname));
-    return { outs: await this.apply(news, { present: news.hostnames, absent: dropped }) };
+    return { outs: await this.apply(id, news, { present: news.hostnames, absent: dropped }) };
   }
 
   /** Removes this resource's hostnames, leaving everyone else's. With `exclusive` the resource owned the list: it is emptied. */
-  async delete(_id: string, props: Unvalidated<HostnameAssociationOutputs>): Promise<void> {
+  async delete(id: string, props: Unvalidated<HostnameAssociationOutputs>): Promise<void> {
     const desired = desiredOf(props);
     if (desired === undefined) throw new Error("deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed");
     try {
-      await this.apply(desired, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
+      await this.apply(id, desired, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
     } catch (error) {
       if (error instanceof NotFoundError) return;
       throw error;
     }
   }
 
+  /**
+   * One read-modify-write of the resource `owner` on its (zone, CA) list, under the list's lock.
+   * Hostnames to remove that another resource of this deployment has since written are kept.
+   * An empty `present` with nothing to keep (a delete) releases the owner's claim.
+   */
   private async apply(
+    owner: string,
     inputs: HostnameAssociationInputs,
     wanted: { present: readonly string[]; absent: readonly string[] },
     onFailure?: (error: unknown) => unknown,
   ): Promise<HostnameAssociationOutputs> {
-    const change: AssociationChange = { zoneId: inputs.zoneId, mtlsCertificateId: inputs.mtlsCertificateId, exclusive: inputs.exclusive, ...wanted };
+    const key = associationKey(inputs.zoneId, inputs.mtlsCertificateId);
     const client = this.client();
     try {
-      const { hostnames } = await withAssociationLock(this.locks, associationKey(inputs.zoneId, inputs.mtlsCertificateId), () => applyAssociationChange(client, change, this.options.sync));
+      const hostnames = await withAssociationLock(this.locks, key, async () => {
+        const absent = inputs.exclusive ? wanted.absent : unclaimed(this.locks, key, owner, wanted.absent);
+        const change: AssociationChange = { zoneId: inputs.zoneId, mtlsCertificateId: inputs.mtlsCertificateId, exclusive: inputs.exclusive, present: wanted.present, absent };
+        const result = await applyAssociationChange(client, change, this.options.sync);
+        recordClaim(this.locks, key, owner, wanted.present.length === 0 ? undefined : wanted.present);
+        return result.hostnames;
+      });
       return toOutputs(inputs, hostnames);
     } catch (error) {
       throw onFailure === undefined ? error : onFailure(error);

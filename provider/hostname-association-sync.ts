@@ -41,10 +41,29 @@ export interface SyncOptions {
  */
 export interface AssociationLocks {
   tails: Record<string, Promise<void> | undefined>;
+  /**
+   * Hostnames each resource of this deployment has written, by lock key and resource id, so that one
+   * resource dropping a hostname never removes it after another resource of the deployment took it
+   * over (a hostname moved between resources in one update: the two updates run in either order).
+   */
+  claims: Record<string, Record<string, string[]> | undefined>;
 }
 
 export function newAssociationLocks(): AssociationLocks {
-  return { tails: {} };
+  return { tails: {}, claims: {} };
+}
+
+/** `hostnames` minus those another resource of this deployment has claimed on the same list. */
+export function unclaimed(locks: AssociationLocks, key: string, owner: string, hostnames: readonly string[]): string[] {
+  const others = Object.entries(locks.claims[key] ?? {}).filter(([id]) => id !== owner).flatMap(([, claimed]) => claimed);
+  return hostnames.filter((hostname) => !others.includes(hostname));
+}
+
+/** Records what `owner` now holds on the list (`undefined`: nothing, after a delete). */
+export function recordClaim(locks: AssociationLocks, key: string, owner: string, hostnames: readonly string[] | undefined): void {
+  const claims = (locks.claims[key] ??= {});
+  if (hostnames === undefined) delete claims[owner];
+  else claims[owner] = [...hostnames];
 }
 
 /** Runs `work` once every earlier holder of `key` has finished. */

@@ -196,6 +196,33 @@ describe("HostnameAssociationProvider against the emulator", () => {
     expect(wire().slice(0, 6).map((line) => line.split(" ")[0])).toEqual(["GET", "PUT", "GET", "GET", "PUT", "GET"]);
   });
 
+  test.each([
+    { order: "the taker first", takerFirst: true },
+    { order: "the giver first", takerFirst: false },
+  ])("a hostname moved between two resources in one deployment stays associated, $order", async ({ takerFirst }) => {
+    const shared = provider();
+    const giver = await shared.create(inputs(["moved.example.com", "a.example.com"]));
+    const taker = await shared.create(inputs(["b.example.com"]));
+    const give = () => shared.update(giver.id, giver.outs ?? {}, inputs(["a.example.com"]));
+    const take = () => shared.update(taker.id, taker.outs ?? {}, inputs(["b.example.com", "moved.example.com"]));
+    if (takerFirst) {
+      await take();
+      await give();
+    } else {
+      await give();
+      await take();
+    }
+    expect([...emulator.hostnameAssociations(zoneId)].sort()).toEqual(["a.example.com", "b.example.com", "moved.example.com"]);
+  });
+
+  test("deleting a resource keeps a hostname another resource of the deployment has taken over", async () => {
+    const shared = provider();
+    const old = await shared.create(inputs(["moved.example.com"]));
+    await shared.create(inputs(["moved.example.com", "b.example.com"]));
+    await shared.delete(old.id, old.outs ?? {});
+    expect([...emulator.hostnameAssociations(zoneId)].sort()).toEqual(["b.example.com", "moved.example.com"]);
+  });
+
   test("two provider processes racing on one list converge through the read-back", async () => {
     // Separate provider objects do not share the lock, as two deployments do not.
     const names = Array.from({ length: 6 }, (_, index) => `s${index}.example.com`);
