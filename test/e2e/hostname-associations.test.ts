@@ -71,7 +71,7 @@ test("reordering and re-casing hostnames is no change; adding and removing one i
   expect(associated()).toEqual(["b.example.com", "c.example.com", "dashboard.example.com"]);
 });
 
-test("two resources on one zone in one stack never remove each other's hostnames", async () => {
+test("resources on one zone in one stack never remove each other's hostnames, even one moved between them", async () => {
   await configure(first, {
     web: { hostnames: ["b.example.com", "c.example.com"] },
     api: { hostnames: ["x.example.com", "y.example.com"] },
@@ -84,6 +84,15 @@ test("two resources on one zone in one stack never remove each other's hostnames
     web: { hostnames: ["c.example.com", "d.example.com"] },
     api: { hostnames: ["x.example.com"] },
     admin: { hostnames: ["admin.example.com"] },
+  });
+  await first.pulumi(["up", "--yes"]);
+  expect(associated()).toEqual(["admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "x.example.com"]);
+  // A hostname moved from one resource to another in one update stays, whichever update runs last
+  // (the next test moves it back).
+  await configure(first, {
+    web: { hostnames: ["d.example.com"] },
+    api: { hostnames: ["x.example.com"] },
+    admin: { hostnames: ["admin.example.com", "c.example.com"] },
   });
   await first.pulumi(["up", "--yes"]);
   expect(associated()).toEqual(["admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "x.example.com"]);
