@@ -46,7 +46,7 @@ export type RetryMode = "idempotent" | "unsent-only";
 
 /** One API call. */
 export interface ApiRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path below the base URL, without a leading slash. */
   path: string;
   query?: Record<string, string | number>;

@@ -28,3 +28,9 @@ export { CertificateRequestProvider, type CertificateRequestInputs, type Certifi
 export type { CertificateSubject } from "./certificate-subject";
 export { generateKeyAndCsr, keyAlgorithms, type KeyAlgorithm, type KeyAndCsr, type KeyAndCsrRequest } from "./key-generation";
 export { certificateChainPem, clientBundle, clientBundlePem, type ClientBundleParts } from "./client-bundle";
+export { HostnameAssociation, type HostnameAssociationArgs } from "./hostname-association";
+export { HostnameAssociationProvider, type HostnameAssociationProviderOptions } from "./hostname-association-provider";
+export type { HostnameAssociationInputs, HostnameAssociationOutputs } from "./hostname-association-inputs";
+export { HostnameAssociationsClient } from "./hostname-associations-client";
+export { ConcurrentModificationError, type SyncOptions } from "./hostname-association-sync";
+export { mtlsRuleExpression, quoteRuleString, MAX_RULE_EXPRESSION_LENGTH, type MtlsRuleOptions } from "./mtls-rule-expression";

@@ -28,7 +28,7 @@ function runDemo(): Promise<{ code: number | null; output: string }> {
   });
 }
 
-test("the demo deploys, verifies, previews a replacement and destroys against the emulator, leaking no token and leaving the repository as it was", async () => {
+test("the demo deploys, verifies, shows the associated hostnames, previews a replacement and destroys against the emulator, leaking no token and leaving the repository as it was", async () => {
   const before = gitStatus();
   const { code, output } = await runDemo();
 
@@ -37,7 +37,12 @@ test("the demo deploys, verifies, previews a replacement and destroys against th
   expect(output).toMatch(/the private key from privateKeyPem matches it/);
   expect(output).toMatch(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/);
   expect(output).toMatch(/certificate [0-9a-f]{32} is pending_revocation/);
-  expect(output).toContain("emulator API requests, whole demo: POST 1, DELETE 1");
+  expect(output).toMatch(/emulator API requests, whole demo: .*POST 1/);
+  expect(output).toMatch(/emulator API requests, whole demo: .*DELETE 1/);
+  expect(output).toMatch(/emulator API requests, whole demo: .*PUT 2/);
+  expect(output).toMatch(/stack output associatedHostnames: \["admin.example.com","api.example.com"\]/);
+  expect(output).toContain('(http.host in {"admin.example.com" "api.example.com"} and (not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked))');
+  expect(output).toContain("the managed CA is associated with legacy.example.com only");
   // The demo's emulator token starts with this prefix; its random part is unknown here.
   expect(output).not.toContain("emulator-token-");
   expect(output).not.toContain(shellToken);

@@ -82,7 +82,7 @@ function stringOutput(outputs: Record<string, unknown>, key: string): string {
   const value = outputs[key];
   if (typeof value !== "string" || value === "") {
     const present = Object.keys(outputs).join(", ") || "none";
-    throw new DemoCheckError(`stack output ${key} is missing (outputs: ${present}); did Pulumi run examples/basic/index.ts?`);
+    throw new DemoCheckError(`stack output ${key} is missing (outputs: ${present}); did Pulumi run examples/complete-mtls/index.ts?`);
   }
   return value;
 }

@@ -12,7 +12,7 @@ export interface ApiEndpoint {
 
 /**
  * A throwaway stack of the repository's own Pulumi project (Pulumi.yaml at the root, running
- * examples/basic). Everything it writes lives in one temporary directory: a `file://` backend, a
+ * examples/complete-mtls). Everything it writes lives in one temporary directory: a `file://` backend, a
  * PULUMI_HOME, and the stack's config file. `pulumi stack init` has no --config-file flag and
  * writes Pulumi.<stack>.yaml next to the Pulumi.yaml it finds, so stack commands run in a
  * directory holding a copy of Pulumi.yaml, while commands that run the program run in the

@@ -7,10 +7,13 @@ import { enginePath, ensurePulumiCli } from "./ensure-pulumi-cli";
 import { repositoryRoot } from "./repository-root";
 import { describeSecretsInState } from "./state-facts";
 
-// `npm run demo`: a real `pulumi up`, a previewed change and `pulumi destroy` of the basic example,
+// `npm run demo`: a real `pulumi up`, a previewed change and `pulumi destroy` of examples/complete-mtls,
 // against the local emulator, in a stack that lives in a temporary directory.
 
 const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+/** The hostnames the example associates, and one "configured in the dashboard" that it must leave alone. */
+const HOSTNAMES = ["api.example.com", "admin.example.com"];
+const DASHBOARD_HOSTNAME = "legacy.example.com";
 // A recognisable prefix lets test/demo.test.ts prove the token never reaches the output without
 // knowing its random part.
 const TOKEN_PREFIX = "emulator-token-";
@@ -50,8 +53,9 @@ async function main(): Promise<void> {
 }
 
 function printIntroduction(): void {
-  print("pulumi-cloudflare-mtls demo: `pulumi up`, a previewed change and `pulumi destroy` of examples/basic");
-  print("(CertificateRequest + ClientCertificate) against a local Cloudflare API emulator, in a temporary stack.");
+  print("pulumi-cloudflare-mtls demo: `pulumi up`, a previewed change and `pulumi destroy` of examples/complete-mtls");
+  print("(CertificateRequest + ClientCertificate + HostnameAssociation + the WAF rule expression) against a local");
+  print("Cloudflare API emulator, in a temporary stack.");
   print("Nothing is sent to Cloudflare. For the real Cloudflare, in the repository root: `pulumi stack init <name>`,");
   print("`pulumi config set zoneId <zone id>`, `export CLOUDFLARE_API_TOKEN=<token>`, `pulumi up` (see README.md).");
   if (process.env["CLOUDFLARE_API_TOKEN"] !== undefined) print("CLOUDFLARE_API_TOKEN is set in this shell; the demo does not use it.");
@@ -61,6 +65,9 @@ function printIntroduction(): void {
 async function deploy(stack: DemoStack, emulator: Emulator): Promise<string> {
   heading(`1/3 pulumi up (zone ${ZONE_ID}, emulator at ${emulator.baseUrl})`);
   await stack.setConfig("zoneId", ZONE_ID);
+  await stack.setConfig("hostnames", JSON.stringify(HOSTNAMES));
+  emulator.setHostnameAssociationsOutOfBand(ZONE_ID, [DASHBOARD_HOSTNAME]);
+  print(`  before: the zone's managed CA is associated with ${DASHBOARD_HOSTNAME} (set "in the dashboard", not by this stack)`);
   const before = emulator.requests().length;
   await stack.programCommand(["up", "--yes"]);
   const requests = emulator.requests().slice(before);
@@ -71,6 +78,15 @@ async function deploy(stack: DemoStack, emulator: Emulator): Promise<string> {
   check(facts.chainsToCa, "the certificate does not chain to the emulator's CA");
   const stored = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === facts.id);
   check(stored?.status === "active", `the emulator has no active certificate ${facts.id}`);
+
+  heading("Hostnames that now ask for a client certificate, and the rule that enforces it");
+  const outputs = await stack.outputs();
+  const associated = emulator.hostnameAssociations(ZONE_ID);
+  print(`  emulator: managed CA of zone ${ZONE_ID} is associated with ${associated.join(", ")}`);
+  print(`  stack output associatedHostnames: ${JSON.stringify(outputs["associatedHostnames"])}`);
+  print(`  stack output ruleExpression (a WAF custom rule, action block):\n    ${String(outputs["ruleExpression"])}`);
+  check(HOSTNAMES.every((hostname) => associated.includes(hostname)), `the emulator does not associate ${HOSTNAMES.join(", ")}`);
+  check(associated.includes(DASHBOARD_HOSTNAME), `up removed ${DASHBOARD_HOSTNAME}, which it does not manage`);
 
   heading("Secrets in state: `pulumi stack export`");
   for (const line of describeSecretsInState(await stack.exportState(), emulator.token)) print(line);
@@ -97,6 +113,9 @@ async function destroy(stack: DemoStack, emulator: Emulator, certificateId: stri
   const status = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === certificateId)?.status;
   check(status === "pending_revocation", `after destroy the emulator reports certificate ${certificateId} as ${status ?? "absent"}, not pending_revocation`);
   print(`\n  emulator: certificate ${certificateId} is ${status} (Cloudflare then revokes it)`);
+  const associated = emulator.hostnameAssociations(ZONE_ID);
+  check(associated.length === 1 && associated[0] === DASHBOARD_HOSTNAME, `after destroy the managed CA is associated with ${associated.join(", ") || "nothing"}, not only ${DASHBOARD_HOSTNAME}`);
+  print(`  emulator: the managed CA is associated with ${associated.join(", ")} only: destroy removed this stack's hostnames, not the dashboard's`);
   const remaining = (JSON.parse(await stack.exportState()) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
   check(remaining.length === 0, `${remaining.length} resources are left in state after destroy`);
   await stack.stackCommand(["stack", "rm", "--yes"]);

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import type { Emulator } from "../emulator";
 import { installPackage } from "../helpers/installed-package";
 import { enginePath, ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
@@ -48,14 +48,14 @@ export class PulumiProject {
     this.env = env;
   }
 
-  /** Lays out the project for `example` and initialises its stack. */
-  static async create(example: "basic" | "existing-csr", emulator: Emulator, credentials: CredentialSource = "environment"): Promise<PulumiProject> {
-    const root = mkdtempSync(join(tmpdir(), `mtls-e2e-${example}-`));
+  /** Lays out the project for `example` (a directory of `examples/`, or an absolute path to a program) and initialises its stack. */
+  static async create(example: "basic" | "existing-csr" | "complete-mtls" | (string & {}), emulator: Emulator, credentials: CredentialSource = "environment"): Promise<PulumiProject> {
+    const root = mkdtempSync(join(tmpdir(), `mtls-e2e-${basename(example)}-`));
     const project = join(root, "project");
     mkdirSync(project);
     mkdirSync(join(root, "state"));
     mkdirSync(join(root, "home"));
-    cpSync(join(repo, "examples", example), project, { recursive: true });
+    cpSync(isAbsolute(example) ? example : join(repo, "examples", example), project, { recursive: true });
     installPackage(project);
 
     const env: NodeJS.ProcessEnv = {

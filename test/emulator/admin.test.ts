@@ -149,7 +149,7 @@ describe("the request log", () => {
     await callApi(emulator, { path: "/zones" });
     expect(emulator.counters()).toEqual({
       total: 3,
-      byRoute: { list: 1, get: 1, create: 0, reactivate: 0, revoke: 0, unknown: 1 },
+      byRoute: { list: 1, get: 1, create: 0, reactivate: 0, revoke: 0, "get-hostnames": 0, "replace-hostnames": 0, unknown: 1 },
       byStatus: { "200": 1, "404": 2 },
       faultsApplied: 0,
     });

@@ -17,6 +17,7 @@ export interface CliArguments {
   readonly reactivationDelayMs: number | undefined;
   readonly caDir: string | undefined;
   readonly zones: string[] | undefined;
+  readonly mtlsCertificates: string[] | undefined;
   readonly rateLimit: boolean;
   readonly quiet: boolean;
 }
@@ -34,6 +35,7 @@ Options:
   --reactivation-delay-ms N   pending_reactivation -> active (default 1000)
   --ca-dir DIR                keep the CA key and certificate in DIR across restarts
   --zones a,b                 only these zone ids exist (default: any 32-hex id)
+  --mtls-certificates a,b     BYO CA ids hostname associations may name (default: none, managed CA only)
   --no-rate-limit             disable the 1200 requests / 5 minutes limit
   --quiet                     do not print one line per request
   --help                      show this help`;
@@ -57,6 +59,7 @@ export function parseCliArguments(argv: readonly string[], env: NodeJS.ProcessEn
         "reactivation-delay-ms": { type: "string" },
         "ca-dir": { type: "string" },
         zones: { type: "string" },
+        "mtls-certificates": { type: "string" },
         "no-rate-limit": { type: "boolean" },
         quiet: { type: "boolean" },
       },
@@ -75,6 +78,7 @@ export function parseCliArguments(argv: readonly string[], env: NodeJS.ProcessEn
     reactivationDelayMs: optionalInteger("--reactivation-delay-ms", values["reactivation-delay-ms"]),
     caDir: values["ca-dir"],
     zones: values.zones?.split(",").map((zone) => zone.trim()).filter((zone) => zone !== ""),
+    mtlsCertificates: values["mtls-certificates"]?.split(",").map((id) => id.trim()).filter((id) => id !== ""),
     rateLimit: values["no-rate-limit"] !== true,
     quiet: values.quiet === true,
   };

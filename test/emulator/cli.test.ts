@@ -26,6 +26,7 @@ describe("parseCliArguments", () => {
       env: {},
       want: { revocationDelayMs: 50, reactivationDelayMs: 20, zones: ["a", "b"], caDir: "/tmp/ca", rateLimit: false, quiet: true },
     },
+    { name: "BYO CA ids for hostname associations", argv: ["--mtls-certificates", "a, b"], env: {}, want: { mtlsCertificates: ["a", "b"] } },
   ])("reads $name", ({ argv, env, want }) => {
     expect(parseCliArguments(argv, env)).toMatchObject(want);
   });

@@ -26,6 +26,7 @@ export async function runCli(
     ...(args.revocationDelayMs === undefined ? {} : { revocationDelayMs: args.revocationDelayMs }),
     ...(args.reactivationDelayMs === undefined ? {} : { reactivationDelayMs: args.reactivationDelayMs }),
     ...(args.zones === undefined ? {} : { zones: args.zones }),
+    ...(args.mtlsCertificates === undefined ? {} : { mtlsCertificates: args.mtlsCertificates }),
     ...(args.rateLimit ? {} : { rateLimit: false as const }),
     ...(caDirectory === undefined ? {} : { ca: await caDirectory.ca.toPem() }),
     ...(args.quiet

@@ -93,6 +93,13 @@ export const apiErrors = {
     new ApiError(400, 1409, `Invalid query parameter ${name}: ${expectation}.`),
   /** observed */
   certificateNotFound: () => new ApiError(404, 1415, "Invalid Certificate ID"),
+  /** emulator's choice */
+  hostnamesInvalid: (reason: string) => new ApiError(400, 1420, `Invalid hostnames: ${reason}.`),
+  /** emulator's choice */
+  mtlsCertificateIdInvalid: () =>
+    new ApiError(400, 1421, "The mtls_certificate_id must be the id of an uploaded mTLS certificate."),
+  /** emulator's choice */
+  mtlsCertificateNotFound: () => new ApiError(404, 1422, "No mTLS certificate with this mtls_certificate_id exists."),
   /** used by status faults; says it is emulated so nobody chases a phantom outage */
   injected: (status: number) =>
     new ApiError(status, 10001, `${STATUS_CODES[status] ?? "Error"} (emulated fault)`),

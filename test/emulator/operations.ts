@@ -4,12 +4,14 @@ import { verifyCsr } from "./certificate-signing-request";
 import { toResource, type CertificateRecord, type CertificateStore } from "./certificate-store";
 import { successEnvelope, type Envelope } from "./envelope";
 import { apiErrors } from "./errors";
+import { getHostnameAssociations, replaceHostnameAssociations, type HostnameAssociationStore } from "./hostname-associations";
 import { requestReactivation, requestRevocation, type TransitionResult } from "./lifecycle";
 import { paginate, parseListQuery } from "./list-query";
 import type { RouteName } from "./routes";
 
 export interface OperationContext {
   readonly store: CertificateStore;
+  readonly associations: HostnameAssociationStore;
   readonly ca: CertificateAuthority;
   readonly now: () => number;
 }
@@ -31,7 +33,7 @@ const DAY_MS = 86_400_000;
 /** The last instant an X.509 certificate can express. */
 const LATEST_NOT_AFTER = Date.UTC(9999, 11, 31, 23, 59, 59);
 
-/** Runs one of the five operations against the store. Failures are thrown as ApiError. */
+/** Runs one of the seven operations against the stores. Failures are thrown as ApiError. */
 export async function runOperation(context: OperationContext, request: OperationRequest): Promise<OperationResult> {
   switch (request.route) {
     case "list":
@@ -44,6 +46,10 @@ export async function runOperation(context: OperationContext, request: Operation
       return reactivate(context, request);
     case "revoke":
       return revoke(context, request);
+    case "get-hostnames":
+      return getHostnameAssociations(context.associations, request);
+    case "replace-hostnames":
+      return replaceHostnameAssociations(context.associations, request);
   }
 }
 

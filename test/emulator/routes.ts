@@ -1,8 +1,8 @@
 /** Prefix of the emulated Cloudflare v4 API. */
 export const API_PREFIX = "/client/v4";
 
-export const ROUTE_NAMES = ["list", "get", "create", "reactivate", "revoke"] as const;
-/** The five operations of the client-certificate API. */
+export const ROUTE_NAMES = ["list", "get", "create", "reactivate", "revoke", "get-hostnames", "replace-hostnames"] as const;
+/** The five operations of the client-certificate API and the two of hostname associations. */
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
 export type RouteMatch =
@@ -21,6 +21,7 @@ export type RouteMatch =
 
 const COLLECTION_METHODS: Readonly<Record<string, RouteName>> = { GET: "list", POST: "create" };
 const ITEM_METHODS: Readonly<Record<string, RouteName>> = { GET: "get", PATCH: "reactivate", DELETE: "revoke" };
+const ASSOCIATION_METHODS: Readonly<Record<string, RouteName>> = { GET: "get-hostnames", PUT: "replace-hostnames" };
 
 /** Real zone and certificate ids are 32 lowercase hex characters. */
 export function isIdentifier(value: string): boolean {
@@ -32,6 +33,9 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   const apiPath = pathname.slice(API_PREFIX.length) || "/";
   const segments = apiPath.replace(/\/$/, "").split("/").slice(1);
   const [root, rawZoneId, collection, rawCertificateId, ...rest] = segments;
+  if (root === "zones" && rawZoneId !== undefined && collection === "certificate_authorities" && rawCertificateId === "hostname_associations" && rest.length === 0) {
+    return matchAssociations(method, rawZoneId, apiPath);
+  }
   if (root !== "zones" || rawZoneId === undefined || collection !== "client_certificates" || rest.length > 0) {
     return { kind: "not-found", apiPath };
   }
@@ -50,6 +54,14 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     return { kind: "invalid-identifier", route, apiPath };
   }
   return { kind: "operation", route, zoneId, certificateId, apiPath };
+}
+
+function matchAssociations(method: string, rawZoneId: string, apiPath: string): RouteMatch {
+  const route = ASSOCIATION_METHODS[method];
+  if (route === undefined) return { kind: "method-not-allowed", allowed: Object.keys(ASSOCIATION_METHODS), apiPath };
+  const zoneId = decode(rawZoneId);
+  if (zoneId === null || !isIdentifier(zoneId)) return { kind: "invalid-identifier", route, apiPath };
+  return { kind: "operation", route, zoneId, certificateId: null, apiPath };
 }
 
 function decode(segment: string): string | null {

@@ -7,6 +7,7 @@ import { CertificateAuthority, defaultCertificateAuthority, type CertificateAuth
 import { CertificateStore, toStoredCertificate, type StoredCertificate } from "./certificate-store";
 import { Delays } from "./delays";
 import { apiErrors } from "./errors";
+import { HostnameAssociationStore, isFullyQualifiedHostname, isMtlsCertificateId } from "./hostname-associations";
 import { FaultQueue, type FaultSpec, type PendingFault } from "./faults";
 import { sendJson } from "./http-io";
 import { failureEnvelope } from "./envelope";
@@ -29,6 +30,11 @@ export interface EmulatorOptions {
    * @default every well-formed (32 lower-case hex) zone id exists
    */
   readonly zones?: readonly string[];
+  /**
+   * Ids of uploaded (BYO CA) mTLS certificates that hostname associations may name; others answer 404.
+   * @default none: only the managed CA
+   */
+  readonly mtlsCertificates?: readonly string[];
   /** Time from DELETE (pending_revocation) to revoked. Infinity keeps it pending. @default 2000 */
   readonly revocationDelayMs?: number;
   /** Time from PATCH (pending_reactivation) to active. @default 1000 */
@@ -72,7 +78,13 @@ export interface Emulator {
   revokeOutOfBand(id: string, options?: { immediately?: boolean }): void;
   /** Removes a certificate entirely, so the API answers 404 / 1415 for it. Throws if absent. */
   deleteOutOfBand(id: string): void;
-  /** Forgets certificates, requests, faults and rate-limit state; keeps the CA and credentials. */
+  /** The hostnames associated with the managed CA of a zone, or with the BYO CA `mtlsCertificateId`. */
+  hostnameAssociations(zoneId: string, mtlsCertificateId?: string): string[];
+  /** Replaces them as if someone used the dashboard or another tool. */
+  setHostnameAssociationsOutOfBand(zoneId: string, hostnames: readonly string[], mtlsCertificateId?: string): void;
+  /** Makes a BYO CA id known, as if an mTLS certificate had been uploaded. */
+  addMtlsCertificate(id: string): void;
+  /** Forgets certificates, hostname associations, requests, faults and rate-limit state; keeps the CA, credentials and BYO CA ids. */
   reset(): void;
   /** Stops the server, dropping open connections (including hung ones). Idempotent. */
   close(): Promise<void>;
@@ -95,12 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ca = options.ca === undefined ? await defaultCertificateAuthority() : await CertificateAuthority.fromPem(options.ca);
   const now = () => Date.now();
   const store = new CertificateStore(settings.delays, now);
+  const associations = new HostnameAssociationStore(options.mtlsCertificates ?? []);
   const faults = new FaultQueue();
   const log = new RequestLog(options.requestLogLimit, options.onRequest);
   const rateLimiter = settings.rateLimit === false ? null : new RateLimiter(settings.rateLimit);
   const delays = new Delays();
   const context: ApiHandlerContext = {
     store,
+    associations,
     ca,
     now,
     credentials: { token: settings.token, apiKey: options.apiKey, email: options.email },
@@ -172,8 +186,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deleteOutOfBand(id) {
       if (!store.remove(id)) throw new Error(`the emulator has no certificate ${id}`);
     },
+    hostnameAssociations: (zoneId, mtlsCertificateId) => associations.get(zoneId, mtlsCertificateId ?? null),
+    setHostnameAssociationsOutOfBand(zoneId, hostnames, mtlsCertificateId) {
+      if (!isIdentifier(zoneId)) throw new RangeError(`zone ids are 32 lower-case hex characters, got ${JSON.stringify(zoneId)}`);
+      if (mtlsCertificateId !== undefined && !associations.hasCertificate(mtlsCertificateId)) throw new Error(`the emulator has no mTLS certificate ${mtlsCertificateId}`);
+      const invalid = hostnames.find((hostname) => !isFullyQualifiedHostname(hostname));
+      if (invalid !== undefined) throw new RangeError(`not a fully qualified hostname: ${JSON.stringify(invalid)}`);
+      associations.replace(zoneId, mtlsCertificateId ?? null, [...new Set(hostnames)]);
+    },
+    addMtlsCertificate(id) {
+      if (!isMtlsCertificateId(id)) throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
+      associations.addCertificate(id);
+    },
     reset() {
       store.clear();
+      associations.clear();
       faults.clear();
       log.clear();
       rateLimiter?.reset();
@@ -209,6 +236,9 @@ function validateOptions(options: EmulatorOptions): Settings {
   }
   if ((options.apiKey === undefined) !== (options.email === undefined)) {
     throw new RangeError("apiKey and email go together: give both or neither");
+  }
+  for (const id of options.mtlsCertificates ?? []) {
+    if (!isMtlsCertificateId(id)) throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
   }
   for (const zone of options.zones ?? []) {
     if (!isIdentifier(zone)) throw new RangeError(`zone ids are 32 lower-case hex characters, got ${JSON.stringify(zone)}`);

@@ -1,0 +1,143 @@
+import { inspect } from "node:util";
+import { ConcurrentModificationError, ContractViolationError, HostnameAssociationProvider, HostnameAssociationsClient, type HostnameAssociationInputs } from "../provider";
+import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+
+// Raw servers that break the promises the README makes about hostname associations.
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const path = `/client/v4/zones/${zoneId}/certificate_authorities/hostname_associations`;
+const inputs: HostnameAssociationInputs = { zoneId, hostnames: ["a.example.com"], exclusive: false };
+
+function providerFor(api: ScriptedApi): HostnameAssociationProvider {
+  return new HostnameAssociationProvider({
+    client: { connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl }, retry: { maxRetries: 1 }, sleep: async () => undefined },
+    sync: { sleep: async () => undefined },
+  });
+}
+
+const rejection = async (promise: Promise<unknown>): Promise<Error> => {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error(`expected a rejection, got ${inspect(outcome)}`);
+  return outcome;
+};
+
+describe("read-back verification", () => {
+  test("a server whose reads never show the write: five writes, then a clear error, and the resource is recorded", async () => {
+    await withScriptedApi(
+      (request, response) => sendEnvelope(response, 200, { result: { hostnames: request.method === "PUT" ? (request.body as { hostnames: string[] }).hostnames : ["other.example.com"] } }),
+      async (api) => {
+        const error = await rejection(providerFor(api).create(inputs));
+        const lines = api.lines();
+        expect(lines.filter((line) => line.startsWith("PUT"))).toHaveLength(5);
+        expect(lines).toHaveLength(1 + 5 * 2 + 4);
+        expect(api.requests.filter((request) => request.method === "PUT").map((request) => request.body)).toEqual(
+          Array.from({ length: 5 }, () => ({ hostnames: ["other.example.com", "a.example.com"] })),
+        );
+        expect(error.message).toMatch(
+          new RegExp(
+            `^hostname association ${zoneId}/managed-ca/[0-9a-f]{12} was recorded in state, but: updating the hostnames associated with the managed CA in zone ${zoneId}: ` +
+              "the change was written 5 times and each time another writer changed the list before it could be confirmed \\(last read lacks a.example.com\\); " +
+              "another deployment, the dashboard or a script is editing it at the same time: run `pulumi up` again once it has finished$",
+          ),
+        );
+        // The engine records a create that fails with an id and properties, so destroy can clean up.
+        const recorded = error as Error & { id?: string; properties?: Record<string, unknown> };
+        expect(recorded.id).toMatch(new RegExp(`^${zoneId}/managed-ca/`));
+        expect(recorded.properties).toMatchObject({ hostnames: [], missingHostnames: ["a.example.com"], associatedHostnames: ["other.example.com"] });
+      },
+    );
+  });
+
+  test("update and delete fail with ConcurrentModificationError after the same bounded number of writes", async () => {
+    await withScriptedApi(
+      (_request, response) => sendEnvelope(response, 200, { result: { hostnames: ["a.example.com"] } }),
+      async (api) => {
+        const outs = { ...inputs, missingHostnames: [], unexpectedHostnames: [], associatedHostnames: ["a.example.com"] };
+        const error = await rejection(providerFor(api).delete("id", outs));
+        expect(error).toBeInstanceOf(ConcurrentModificationError);
+        expect(error.message).toMatch(/last read still has a.example.com/);
+        expect(api.lines().filter((line) => line.startsWith("PUT"))).toHaveLength(5);
+      },
+    );
+  });
+
+  test("a writer that interferes once costs one more write, and wins nothing", async () => {
+    let stored: string[] = [];
+    let interfered = false;
+    await withScriptedApi(
+      (request, response) => {
+        if (request.method === "PUT") {
+          stored = (request.body as { hostnames: string[] }).hostnames;
+          if (!interfered) {
+            interfered = true;
+            stored = ["intruder.example.com"];
+          }
+        }
+        sendEnvelope(response, 200, { result: { hostnames: stored } });
+      },
+      async (api) => {
+        const { outs } = await providerFor(api).create(inputs);
+        expect(api.lines()).toEqual([`GET ${path}`, `PUT ${path}`, `GET ${path}`, `GET ${path}`, `PUT ${path}`, `GET ${path}`]);
+        expect(stored).toEqual(["intruder.example.com", "a.example.com"]);
+        expect(outs).toMatchObject({ hostnames: ["a.example.com"], associatedHostnames: ["a.example.com", "intruder.example.com"] });
+      },
+    );
+  });
+});
+
+describe("malformed hostname lists are refused before anything is written", () => {
+  test.each([
+    { name: "hostnames that is a string", result: { hostnames: "a.example.com" }, message: /expected hostnames to be an array of strings, got string/ },
+    { name: "non-string entries", result: { hostnames: ["a.example.com", 7] }, message: /expected hostnames\[1\] to be a hostname, got number/ },
+    { name: "a null entry", result: { hostnames: [null] }, message: /expected hostnames\[0\] to be a hostname, got null/ },
+    { name: "an enormous entry", result: { hostnames: ["a".repeat(100_000)] }, message: /expected hostnames\[0\] to be a hostname, got a string of 100000 characters/ },
+    { name: "a huge list", result: { hostnames: Array.from({ length: 10_001 }, (_, index) => `h${index}.example.com`) }, message: /expected at most 10000 hostnames, got 10001/ },
+    { name: "a result that is an array", result: ["a.example.com"], message: /expected the result to be an object \{ hostnames \}, got an array/ },
+    { name: "a number result", result: 42, message: /expected the result to be an object \{ hostnames \}, got number/ },
+  ])("$name", async ({ result, message }) => {
+    await withScriptedApi(
+      (_request, response) => sendEnvelope(response, 200, { result }),
+      async (api) => {
+        const error = await rejection(providerFor(api).create(inputs));
+        expect(error).toBeInstanceOf(ContractViolationError);
+        expect(error.message).toMatch(new RegExp(`^reading the hostnames associated with the managed CA in zone ${zoneId}: Cloudflare broke its API contract: `));
+        expect(error.message).toMatch(message);
+        expect(error.message.length).toBeLessThan(400);
+        expect(api.lines()).toEqual([`GET ${path}`]);
+      },
+    );
+  });
+});
+
+test("a null result or hostnames field reads as an empty list, and the read-back still catches a write it hides", async () => {
+  await withScriptedApi(
+    (_request, response) => sendEnvelope(response, 200, { result: null }),
+    async (api) => {
+      const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+      expect(await client.getHostnames(zoneId)).toEqual([]);
+      expect(await rejection(providerFor(api).create(inputs))).toMatchObject({ message: expect.stringMatching(/last read lacks a.example.com/) });
+    },
+  );
+});
+
+describe("ids never reach a URL unchecked", () => {
+  test.each(["..", "../zones", "a/b", "a&b=c", "%2e%2e", "", "0".repeat(31), "A".repeat(32)])("the client refuses the mTLS certificate id %j before sending anything", async (id) => {
+    await withScriptedApi(
+      (_request, response) => sendEnvelope(response, 200, { result: { hostnames: [] } }),
+      async (api) => {
+        const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+        for (const call of [() => client.getHostnames(zoneId, id), () => client.replaceHostnames(zoneId, [], id)]) {
+          const error = await rejection(call());
+          expect(error).toBeInstanceOf(TypeError);
+          expect(error.message).toMatch(/the mTLS certificate id must .*; nothing was sent to Cloudflare$/);
+        }
+        const zoneError = await rejection(client.getHostnames("../..", undefined));
+        expect(zoneError.message).toMatch(/the zone id must .*; nothing was sent to Cloudflare$/);
+        expect(api.requests).toEqual([]);
+      },
+    );
+  });
+});
