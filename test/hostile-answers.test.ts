@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import {
   ClientCertificateProvider,
@@ -488,3 +489,34 @@ describe("a revoke whose success answer cannot be read", () => {
     );
   });
 });
+
+describe("a provider operation shares one retry budget between its requests", () => {
+  test("a create whose POST waited out a 429 cannot wait again for its recovery's list beyond the budget", async () => {
+    const sleeps: number[] = [];
+    await withScriptedApi(
+      (request, response, index) => {
+        const wait = { "retry-after-ms": "600" };
+        if (request.method === "POST" && index === 0) return void sendStatus(response, 429, wait);
+        if (request.method === "POST") return void sendStatus(response, 500, {});
+        if (index === 2) return void sendStatus(response, 503, wait);
+        return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
+      },
+      async (api) => {
+        const provider = new ClientCertificateProvider({
+          client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxTotalWaitMs: 1_000 }, sleep: async (ms) => void sleeps.push(ms) },
+          issue: { settleDelayMs: 0, sleep: async () => undefined },
+        });
+        const error = await rejection(provider.create(inputs));
+        expect(error.message).toMatch(/looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\)/);
+        expect(sleeps).toEqual([600]);
+        expect(api.lines()).toEqual([`POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+      },
+    );
+  });
+});
+
+function sendStatus(response: ServerResponse, status: number, headers: Record<string, string>): void {
+  const text = JSON.stringify({ success: false, errors: [{ code: 10000 + status, message: "busy" }], messages: [], result: null });
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(text);
+}
