@@ -13,6 +13,7 @@ import {
 import { startEmulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { rejection } from "./helpers/rejection";
 
 // Each test replays real certificates (issued by the emulator for `csr`) from a raw server that
 // misbehaves in one way, and asserts the exact requests sent and what the provider records.
@@ -48,14 +49,6 @@ function providerFor(api: ScriptedApi, issue: { settleDelayMs?: number } = {}): 
   });
 }
 
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error(`expected a rejection, got ${inspect(outcome)}`);
-  return outcome;
-};
 
 describe("requests never leave with a hostile id (regression: DELETE .../client_certificates/.. reached the delete-zone route)", () => {
   const hostileIds = ["..", ".", "../..", "%2e%2e", "a/b", "", "0".repeat(31), "A".repeat(32), `${"0".repeat(32)}/..`];

@@ -1,6 +1,6 @@
-import { inspect } from "node:util";
 import { ConcurrentModificationError, ContractViolationError, HostnameAssociationProvider, HostnameAssociationsClient, type HostnameAssociationInputs } from "../provider";
 import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { rejection } from "./helpers/rejection";
 
 // Raw servers that break the promises the README makes about hostname associations.
 
@@ -15,14 +15,6 @@ function providerFor(api: ScriptedApi): HostnameAssociationProvider {
   });
 }
 
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error(`expected a rejection, got ${inspect(outcome)}`);
-  return outcome;
-};
 
 describe("read-back verification", () => {
   test("a server whose reads never show the write: five writes, then a clear error, and the resource is recorded", async () => {
