@@ -14,13 +14,6 @@ export interface CloudflareClientOptions extends TransportOptions {
    * (or `CLOUDFLARE_API_KEY` + `CLOUDFLARE_EMAIL`) and `CLOUDFLARE_BASE_URL`.
    */
   connection?: ConnectionSettings;
-  /**
-   * Share one retry budget (`retry.maxTotalWaitMs` of waiting) between every call of this client,
-   * for a client that serves one operation, as the provider's do. Otherwise each method call
-   * has its own budget (all pages of a list share one).
-   * @default false
-   */
-  shareRetryBudget?: boolean;
 }
 
 /** One page of a list call. */
@@ -44,12 +37,10 @@ const LIST_PAGE_SIZE = 50;
  */
 export class CloudflareClient {
   private readonly transport: HttpTransport;
-  private readonly sharedBudget: RetryBudget | undefined;
 
   constructor(options: CloudflareClientOptions = {}) {
     const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
     this.transport = new HttpTransport(connection, options);
-    this.sharedBudget = options.shareRetryBudget === true ? { waitedMs: 0 } : undefined;
   }
 
   /** The API base URL this client talks to. */
@@ -61,7 +52,7 @@ export class CloudflareClient {
   async listClientCertificatesPage(
     zoneId: string,
     options: { status?: CertificateStatusFilter; page?: number; perPage?: number } = {},
-    budget: RetryBudget = this.budget(),
+    budget: RetryBudget = this.transport.budgetForCall(),
   ): Promise<ClientCertificatePage> {
     const context: OperationContext = { action: "listing client certificates", zoneId };
     const query: Record<string, string | number> = {};
@@ -82,7 +73,7 @@ export class CloudflareClient {
    */
   async listClientCertificates(zoneId: string, options: { status?: CertificateStatusFilter } = {}): Promise<ApiClientCertificate[]> {
     const listing = new CertificateListing(LIST_PAGE_SIZE, describeOperation({ action: "listing client certificates", zoneId }));
-    const budget = this.budget();
+    const budget = this.transport.budgetForCall();
     for (let page = 1; ; page++) {
       const { certificates, resultInfo } = await this.listClientCertificatesPage(zoneId, { ...options, page, perPage: LIST_PAGE_SIZE }, budget);
       if (listing.add(page, certificates, resultInfo) === "done") return listing.certificates;
@@ -103,16 +94,13 @@ export class CloudflareClient {
    */
   async createClientCertificate(zoneId: string, request: { csr: string; validityDays: number }): Promise<ApiClientCertificate> {
     const context: OperationContext = { action: "creating client certificate", zoneId };
-    const { result } = await this.transport.send<unknown>(
-      {
-        method: "POST",
-        path: zonePath(context),
-        body: { csr: request.csr, validity_days: request.validityDays },
-        context,
-        retryMode: "unsent-only",
-      },
-      this.budget(),
-    );
+    const { result } = await this.transport.send<unknown>({
+      method: "POST",
+      path: zonePath(context),
+      body: { csr: request.csr, validity_days: request.validityDays },
+      context,
+      retryMode: "unsent-only",
+    });
     try {
       return parseApiCertificate(result, describeOperation(context));
     } catch (error) {
@@ -133,10 +121,7 @@ export class CloudflareClient {
    */
   async revokeClientCertificate(zoneId: string, certificateId: string): Promise<ApiClientCertificate | undefined> {
     const context: OperationContext = { action: "revoking client certificate", zoneId, certificateId };
-    const { result } = await this.transport.send<unknown>(
-      { method: "DELETE", path: certificatePath(context), context, retryMode: "idempotent" },
-      this.budget(),
-    );
+    const { result } = await this.transport.send<unknown>({ method: "DELETE", path: certificatePath(context), context, retryMode: "idempotent" });
     return result === null || result === undefined ? undefined : parseCertificateAnswer(result, context);
   }
 
@@ -148,15 +133,14 @@ export class CloudflareClient {
     body?: unknown,
   ): Promise<ApiClientCertificate> {
     const context: OperationContext = { action, zoneId, certificateId };
-    const { result } = await this.transport.send<unknown>(
-      { method, path: certificatePath(context), ...(body === undefined ? {} : { body }), context, retryMode: "idempotent" },
-      this.budget(),
-    );
+    const { result } = await this.transport.send<unknown>({
+      method,
+      path: certificatePath(context),
+      ...(body === undefined ? {} : { body }),
+      context,
+      retryMode: "idempotent",
+    });
     return parseCertificateAnswer(result, context);
-  }
-
-  private budget(): RetryBudget {
-    return this.sharedBudget ?? { waitedMs: 0 };
   }
 }
 

@@ -4,7 +4,6 @@ import { ContractViolationError, describeOperation, type OperationContext } from
 import { HttpTransport } from "./http-transport";
 import { describeInvalidMtlsCertificateId } from "./hostnames";
 import { describeInvalidId } from "./identifiers";
-import type { RetryBudget } from "./retry-policy";
 
 /**
  * The most hostnames accepted in an answer. Far above any real list; a longer one is a broken or
@@ -28,27 +27,22 @@ const MAX_ANSWER_HOSTNAME_LENGTH = 1024;
  */
 export class HostnameAssociationsClient {
   private readonly transport: HttpTransport;
-  private readonly sharedBudget: RetryBudget | undefined;
 
   constructor(options: CloudflareClientOptions = {}) {
     const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
     this.transport = new HttpTransport(connection, options);
-    this.sharedBudget = options.shareRetryBudget === true ? { waitedMs: 0 } : undefined;
   }
 
   /** The hostnames associated with the CA, as Cloudflare stores them. */
   async getHostnames(zoneId: string, mtlsCertificateId?: string): Promise<string[]> {
     const context = contextFor("reading the hostnames associated with", zoneId, mtlsCertificateId);
-    const { result } = await this.transport.send<unknown>(
-      {
-        method: "GET",
-        path: associationsPath(context),
-        ...(mtlsCertificateId === undefined ? {} : { query: { mtls_certificate_id: mtlsCertificateId } }),
-        context,
-        retryMode: "idempotent",
-      },
-      this.budget(),
-    );
+    const { result } = await this.transport.send<unknown>({
+      method: "GET",
+      path: associationsPath(context),
+      ...(mtlsCertificateId === undefined ? {} : { query: { mtls_certificate_id: mtlsCertificateId } }),
+      context,
+      retryMode: "idempotent",
+    });
     return parseHostnameList(result, describeOperation(context));
   }
 
@@ -57,12 +51,8 @@ export class HostnameAssociationsClient {
     const context = contextFor("replacing the hostnames associated with", zoneId, mtlsCertificateId);
     const body = mtlsCertificateId === undefined ? { hostnames } : { hostnames, mtls_certificate_id: mtlsCertificateId };
     // Idempotent: the body is the whole list, so repeating it after a lost answer writes the same thing.
-    const { result } = await this.transport.send<unknown>({ method: "PUT", path: associationsPath(context), body, context, retryMode: "idempotent" }, this.budget());
+    const { result } = await this.transport.send<unknown>({ method: "PUT", path: associationsPath(context), body, context, retryMode: "idempotent" });
     return parseHostnameList(result, describeOperation(context));
-  }
-
-  private budget(): RetryBudget {
-    return this.sharedBudget ?? { waitedMs: 0 };
   }
 }
 

@@ -34,6 +34,13 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** Waits between attempts; replaceable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Share one retry budget (`retry.maxTotalWaitMs` of waiting) between every request sent through
+   * this transport, for a client that serves one operation, as the providers' do. Otherwise each
+   * client method call has its own budget (all pages of a list share one).
+   * @default false
+   */
+  shareRetryBudget?: boolean;
 }
 
 /**
@@ -83,6 +90,7 @@ export class HttpTransport {
   declare private readonly headers: Record<string, string>;
   declare private client: Got | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sharedBudget: RetryBudget | undefined;
 
   constructor(connection: ConnectionSettings, options: TransportOptions = {}) {
     // Settings resolved from config or environment were checked already; these checks also cover
@@ -92,8 +100,14 @@ export class HttpTransport {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.sleep = options.sleep ?? delay;
+    this.sharedBudget = options.shareRetryBudget === true ? { waitedMs: 0 } : undefined;
     hideProperty(this, "headers", authenticationHeaders(connection.credentials));
     hideProperty(this, "client", undefined);
+  }
+
+  /** The budget for one client method call: the shared one (`shareRetryBudget`), or a fresh one. */
+  budgetForCall(): RetryBudget {
+    return this.sharedBudget ?? { waitedMs: 0 };
   }
 
   /**
@@ -101,7 +115,7 @@ export class HttpTransport {
    * between attempts is charged to `budget`: pass the same budget to every request of one
    * operation so that together they never wait longer than `policy.maxTotalWaitMs`.
    */
-  async send<T>(request: ApiRequest, budget: RetryBudget = { waitedMs: 0 }): Promise<ApiResponse<T>> {
+  async send<T>(request: ApiRequest, budget: RetryBudget = this.budgetForCall()): Promise<ApiResponse<T>> {
     for (let retryIndex = 0; ; retryIndex++) {
       const outcome = await this.attempt(request);
       const classified = this.classify<T>(request, outcome);
