@@ -4,7 +4,6 @@ import { csrDer, csrPem } from "./csr";
 
 /** Outputs of a ClientCertificate: the API fields of {@link clientCertificateFields} in camelCase, plus two inputs. */
 export interface ClientCertificateOutputs extends CertificateFieldOutputs {
-  /** The zone. */
   zoneId: string;
   /** The renewal window input, in days before expiry, kept so later diffs can see it. */
   renewBeforeDays?: number;

@@ -13,7 +13,6 @@ export interface CreateLedger {
   inFlight: Array<{ key: string; settled: Promise<void> }>;
 }
 
-/** An empty ledger. */
 export function newCreateLedger(): CreateLedger {
   return { recordedIds: [], inFlight: [] };
 }
