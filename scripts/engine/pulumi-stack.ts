@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack, type ConfigValue } from "@pulumi/pulumi/automation";
 import { asOverrides, engineEnvironment, type ApiEndpoint } from "./engine-environment";
@@ -58,7 +58,7 @@ export interface OperationOutput {
 /**
  * One stack on a throwaway `file://` backend, driven through the Pulumi Automation API by the
  * end-to-end tests, the demo and the live suite. Everything it writes lives in one temporary directory:
- * `state/` (the backend), `home/` (PULUMI_HOME) and `project/`. Every command, Automation API or raw,
+ * `state/` (the backend), `home/` (PULUMI_HOME), `project/` and `cli/bin` (a link to the CLI's directory). Every command, Automation API or raw,
  * gets the environment of {@link engineEnvironment}.
  */
 export class PulumiStack {
@@ -84,8 +84,10 @@ export class PulumiStack {
       const project = join(root, "project");
       options.layOut(project);
       const environment = engineEnvironment(root, options.cliBin, options.api);
-      // PulumiCommand wants the installation root, the directory above bin/pulumi.
-      const pulumiCommand = await PulumiCommand.get({ root: dirname(options.cliBin) });
+      // PulumiCommand runs <root>/bin/pulumi: a link named bin fits wherever ensure.sh found the CLI.
+      mkdirSync(join(root, "cli"));
+      symlinkSync(options.cliBin, join(root, "cli", "bin"));
+      const pulumiCommand = await PulumiCommand.get({ root: join(root, "cli") });
       const workspace = await LocalWorkspace.create({ workDir: project, pulumiHome: join(root, "home"), envVars: asOverrides(environment), pulumiCommand });
       const stack = await Stack.create(options.stackName, workspace);
       return new PulumiStack(root, options.stackName, environment, stack, options.echo === true);
