@@ -77,6 +77,10 @@ export class PulumiProject {
     return this.engine.outputs();
   }
 
+  async removeConfig(key: string): Promise<void> {
+    await this.engine.removeConfig(key);
+  }
+
   /** Replaces the program (`index.ts`) with `source`, as a user pastes code into it. */
   writeProgram(source: string): void {
     writeFileSync(join(this.directory, "index.ts"), source);
