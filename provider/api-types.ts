@@ -1,7 +1,7 @@
 /**
  * The few Cloudflare API shapes this package uses, typed by hand from
- * `client-certificates-api.md`. Required: what the provider cannot work without.
- * Cloudflare returns the rest too; subject fields depend on the CSR.
+ * `client-certificates-api.md`. The client certificate itself is described field by field in
+ * `client-certificate-fields.ts`.
  */
 
 /** Lifecycle states of an API Shield client certificate. */
@@ -19,27 +19,7 @@ export interface ApiCertificateAuthority {
   name: string;
 }
 
-/** A client certificate as the API returns it (snake_case, as on the wire). */
-export interface ApiClientCertificate {
-  id: string;
-  certificate: string;
-  certificate_authority?: ApiCertificateAuthority;
-  csr: string;
-  status: CertificateStatus;
-  validity_days: number;
-  issued_on?: string;
-  expires_on?: string;
-  fingerprint_sha256?: string;
-  serial_number?: string;
-  signature?: string;
-  ski?: string;
-  common_name?: string;
-  country?: string;
-  state?: string;
-  location?: string;
-  organization?: string;
-  organizational_unit?: string;
-}
+export type { ApiClientCertificate } from "./client-certificate-fields";
 
 /** One entry of the envelope's `errors` or `messages`. */
 export interface ApiMessage {

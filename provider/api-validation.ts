@@ -1,4 +1,5 @@
 import { CERTIFICATE_STATUSES, type ApiClientCertificate, type ApiResultInfo } from "./api-types";
+import { clientCertificateFields, type CertificateField } from "./client-certificate-fields";
 import { MAX_CSR_TEXT_CHARS } from "./csr";
 import { ContractViolationError } from "./errors";
 import { isCloudflareId } from "./identifiers";
@@ -19,21 +20,7 @@ export const MAX_SUBJECT_FIELD_CHARS = 65_536;
 /** Longest other string (id, dates, digests, serial number, signature, CA id and name): real ones are under 100 characters. */
 export const MAX_SHORT_FIELD_CHARS = 4_096;
 
-const REQUIRED_STRINGS = { id: MAX_SHORT_FIELD_CHARS, certificate: MAX_PEM_FIELD_CHARS, csr: MAX_PEM_FIELD_CHARS };
-const OPTIONAL_STRINGS = {
-  issued_on: MAX_SHORT_FIELD_CHARS,
-  expires_on: MAX_SHORT_FIELD_CHARS,
-  fingerprint_sha256: MAX_SHORT_FIELD_CHARS,
-  serial_number: MAX_SHORT_FIELD_CHARS,
-  signature: MAX_SHORT_FIELD_CHARS,
-  ski: MAX_SHORT_FIELD_CHARS,
-  common_name: MAX_SUBJECT_FIELD_CHARS,
-  country: MAX_SUBJECT_FIELD_CHARS,
-  state: MAX_SUBJECT_FIELD_CHARS,
-  location: MAX_SUBJECT_FIELD_CHARS,
-  organization: MAX_SUBJECT_FIELD_CHARS,
-  organizational_unit: MAX_SUBJECT_FIELD_CHARS,
-};
+const MAX_STRING_CHARS = { pem: MAX_PEM_FIELD_CHARS, short: MAX_SHORT_FIELD_CHARS, subject: MAX_SUBJECT_FIELD_CHARS };
 
 function fail(where: string, field: string, expected: string, got: unknown): never {
   throw new ContractViolationError(`${where}: Cloudflare broke its API contract: expected ${field} to be ${expected}, got ${show(got)}`);
@@ -56,51 +43,52 @@ function checkLength(where: string, field: string, value: string, max: number): 
 }
 
 /**
- * Checks that a response holds a client certificate: the fields the provider cannot work
- * without are required (id, certificate, csr, status, validity_days), the others must have
- * the right type when present and are left out of outputs when absent, never invented.
- * Every string is bounded in length. Returns a copy holding only the known fields, so that
- * whatever else an answer carries is not kept.
+ * Checks that a response holds a client certificate, field by field as {@link clientCertificateFields}
+ * describes them: required fields must be there, the others must have the right type when present and
+ * are left out when absent or null, never invented. Every string is bounded in length. Returns a new
+ * object holding only the known fields, so that whatever else an answer carries is not kept.
  */
 export function parseApiCertificate(value: unknown, where: string): ApiClientCertificate {
   if (typeof value !== "object" || value === null) fail(where, "the result", "a client certificate object", value);
   const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const [field, max] of Object.entries(REQUIRED_STRINGS)) {
-    const text = record[field];
-    if (typeof text !== "string" || text === "") fail(where, field, "a non-empty string", text);
-    checkLength(where, field, text, max);
-    copy[field] = text;
-  }
+  const id = parseField(where, "id", { type: "short", required: true }, record["id"]);
   // The id goes into request paths later (refresh, revoke): only a Cloudflare identifier may.
-  if (!isCloudflareId(record["id"])) fail(where, "id", "a Cloudflare identifier (32 lowercase hex characters)", record["id"]);
-  if (!CERTIFICATE_STATUSES.includes(record["status"] as never)) {
-    fail(where, "status", `one of ${CERTIFICATE_STATUSES.join(", ")}`, record["status"]);
+  if (!isCloudflareId(id)) fail(where, "id", "a Cloudflare identifier (32 lowercase hex characters)", id);
+  const parsed: Record<string, unknown> = { id };
+  for (const field of Object.values(clientCertificateFields as Record<string, CertificateField>)) {
+    const given = record[field.api];
+    // null is how JSON says "not there": an optional field that is null is left out like a missing one.
+    if (!field.required && (given === undefined || given === null)) continue;
+    parsed[field.api] = parseField(where, field.api, field, given);
   }
-  copy["status"] = record["status"];
-  if (!Number.isInteger(record["validity_days"])) fail(where, "validity_days", "an integer", record["validity_days"]);
-  copy["validity_days"] = record["validity_days"];
-  const authority = record["certificate_authority"] as Record<string, unknown> | undefined | null;
-  if (authority !== undefined && authority !== null) {
-    if (typeof authority !== "object" || typeof authority["id"] !== "string" || typeof authority["name"] !== "string") {
-      fail(where, "certificate_authority", "an object with id and name", authority);
+  // Each field was checked against the row of the table that ApiClientCertificate is derived from.
+  return parsed as unknown as ApiClientCertificate;
+}
+
+function parseField(where: string, name: string, field: Pick<CertificateField, "type" | "required">, value: unknown): unknown {
+  switch (field.type) {
+    case "pem":
+    case "short":
+    case "subject":
+      if (typeof value !== "string" || (field.required && value === "")) fail(where, name, field.required ? "a non-empty string" : "a string", value);
+      checkLength(where, name, value, MAX_STRING_CHARS[field.type]);
+      return value;
+    case "integer":
+      if (!Number.isInteger(value)) fail(where, name, "an integer", value);
+      return value;
+    case "status":
+      if (!CERTIFICATE_STATUSES.includes(value as never)) fail(where, name, `one of ${CERTIFICATE_STATUSES.join(", ")}`, value);
+      return value;
+    case "authority": {
+      const authority = value as Record<string, unknown>;
+      if (typeof authority !== "object" || typeof authority["id"] !== "string" || typeof authority["name"] !== "string") {
+        fail(where, name, "an object with id and name", authority);
+      }
+      checkLength(where, `${name}.id`, authority["id"], MAX_SHORT_FIELD_CHARS);
+      checkLength(where, `${name}.name`, authority["name"], MAX_SHORT_FIELD_CHARS);
+      return { id: authority["id"], name: authority["name"] };
     }
-    checkLength(where, "certificate_authority.id", authority["id"], MAX_SHORT_FIELD_CHARS);
-    checkLength(where, "certificate_authority.name", authority["name"], MAX_SHORT_FIELD_CHARS);
-    copy["certificate_authority"] = { id: authority["id"], name: authority["name"] };
-  } else if (authority === null) {
-    copy["certificate_authority"] = null;
   }
-  for (const [field, max] of Object.entries(OPTIONAL_STRINGS)) {
-    const text = record[field];
-    if (text === undefined) continue;
-    if (text !== null) {
-      if (typeof text !== "string") fail(where, field, "a string", text);
-      checkLength(where, field, text, max);
-    }
-    copy[field] = text;
-  }
-  return copy as unknown as ApiClientCertificate;
 }
 
 /** Checks a list response's result array and pagination block. */

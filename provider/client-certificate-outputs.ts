@@ -1,28 +1,11 @@
-import type { ApiClientCertificate, CertificateStatus } from "./api-types";
+import type { ApiClientCertificate } from "./api-types";
+import { clientCertificateFields, type CertificateField, type CertificateFieldOutputs } from "./client-certificate-fields";
 import { csrDer, csrPem } from "./csr";
 
-/** Outputs of a ClientCertificate: the API fields in camelCase, plus `zoneId`. */
-export interface ClientCertificateOutputs {
+/** Outputs of a ClientCertificate: the API fields of {@link clientCertificateFields} in camelCase, plus two inputs. */
+export interface ClientCertificateOutputs extends CertificateFieldOutputs {
   zoneId: string;
-  /** The signed certificate, PEM. Marked secret on the resource. */
-  certificate: string;
-  certificateAuthority?: { id: string; name: string };
-  csr: string;
-  validityDays: number;
-  status: CertificateStatus;
-  issuedOn?: string;
-  expiresOn?: string;
-  fingerprintSha256?: string;
-  serialNumber?: string;
-  signature?: string;
-  ski?: string;
-  commonName?: string;
-  country?: string;
-  state?: string;
-  location?: string;
-  organization?: string;
-  organizationalUnit?: string;
-  /** The renewal window input, kept so later diffs can see it. */
+  /** The renewal window input, in days before expiry, kept so later diffs can see it. */
   renewBeforeDays?: number;
 }
 
@@ -32,31 +15,15 @@ export interface ClientCertificateOutputs {
  * encoding rejects ("Unexpected struct type").
  */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
-  const optional = {
-    certificateAuthority: api.certificate_authority === undefined || api.certificate_authority === null ? undefined : { id: api.certificate_authority.id, name: api.certificate_authority.name },
-    issuedOn: api.issued_on,
-    expiresOn: api.expires_on,
-    fingerprintSha256: api.fingerprint_sha256,
-    serialNumber: api.serial_number,
-    signature: api.signature,
-    ski: api.ski,
-    commonName: api.common_name,
-    country: api.country,
-    state: api.state,
-    location: api.location,
-    organization: api.organization,
-    organizationalUnit: api.organizational_unit,
-    renewBeforeDays,
-  };
-  const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && value !== null));
-  return {
-    zoneId,
-    certificate: api.certificate,
-    csr: canonicalOrAsIs(api.csr),
-    validityDays: api.validity_days,
-    status: api.status,
-    ...present,
-  } satisfies ClientCertificateOutputs;
+  const fields: Record<string, unknown> = {};
+  const given = api as unknown as Record<string, unknown>;
+  for (const [output, field] of Object.entries(clientCertificateFields as Record<string, CertificateField>)) {
+    const value = given[field.api];
+    if (value !== undefined && value !== null) fields[output] = value;
+  }
+  // parseApiCertificate checked every field against the same table, so each has its output's type.
+  const outputs = { ...(fields as unknown as CertificateFieldOutputs), zoneId, csr: canonicalOrAsIs(api.csr) };
+  return renewBeforeDays === undefined ? outputs : { ...outputs, renewBeforeDays };
 }
 
 function canonicalOrAsIs(csr: string): string {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CertificateStatus } from "./api-types";
 import { registerAdoption } from "./adoption-registry";
+import { clientCertificateFields, secretCertificateOutputs } from "./client-certificate-fields";
+import type { ClientCertificateOutputs } from "./client-certificate-outputs";
 import { ClientCertificateProvider } from "./client-certificate-provider";
 
 /** Arguments of a {@link ClientCertificate}. */
@@ -37,6 +38,14 @@ export interface ClientCertificateArgs {
   adoptCertificateId?: pulumi.Input<string>;
 }
 
+/** Each output as the `pulumi.Output` a resource declares it: optional ones may be `undefined`. */
+type DeclaredOutputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K] | (object extends Pick<T, K> ? undefined : never)> };
+
+// The outputs are declared from the field table (through ClientCertificateOutputs) instead of one
+// `declare readonly` per field; Pulumi assigns them when the resource registers, as it would a `declare`d one.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface ClientCertificate extends DeclaredOutputs<ClientCertificateOutputs> {}
+
 /**
  * A Cloudflare API Shield mTLS client certificate, signed by the zone's Cloudflare managed CA.
  *
@@ -53,71 +62,18 @@ export interface ClientCertificateArgs {
  * export const certificatePem = cert.certificate; // secret
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class ClientCertificate extends pulumi.dynamic.Resource {
-  /** The signed client certificate, PEM. Secret. */
-  declare readonly certificate: pulumi.Output<string>;
-  /** The Cloudflare managed CA that signed it. */
-  declare readonly certificateAuthority: pulumi.Output<{ id: string; name: string } | undefined>;
-  /** Subject common name, from the CSR. */
-  declare readonly commonName: pulumi.Output<string | undefined>;
-  /** Subject country, from the CSR. */
-  declare readonly country: pulumi.Output<string | undefined>;
-  /** The CSR, canonical PEM. */
-  declare readonly csr: pulumi.Output<string>;
-  /** End of validity, ISO 8601. */
-  declare readonly expiresOn: pulumi.Output<string | undefined>;
-  /** SHA-256 of the certificate's DER, hex. */
-  declare readonly fingerprintSha256: pulumi.Output<string | undefined>;
-  /** Start of validity, ISO 8601. */
-  declare readonly issuedOn: pulumi.Output<string | undefined>;
-  /** Subject locality, from the CSR. */
-  declare readonly location: pulumi.Output<string | undefined>;
-  /** Subject organization, from the CSR. */
-  declare readonly organization: pulumi.Output<string | undefined>;
-  /** Subject organizational unit, from the CSR. */
-  declare readonly organizationalUnit: pulumi.Output<string | undefined>;
-  /** Serial number, hex. */
-  declare readonly serialNumber: pulumi.Output<string | undefined>;
-  /** Signature algorithm, e.g. "SHA256WithRSA". */
-  declare readonly signature: pulumi.Output<string | undefined>;
-  /** Subject key identifier, hex. */
-  declare readonly ski: pulumi.Output<string | undefined>;
-  /** Subject state or province, from the CSR. */
-  declare readonly state: pulumi.Output<string | undefined>;
-  /** `active`, `pending_revocation`, `revoked` or `pending_reactivation`, as of the last create, update or refresh. */
-  declare readonly status: pulumi.Output<CertificateStatus>;
-  /** Days of validity. */
-  declare readonly validityDays: pulumi.Output<number>;
-  /** The zone. */
-  declare readonly zoneId: pulumi.Output<string>;
-  /** The renewal window, in days before expiry. */
-  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
-
   constructor(name: string, args: ClientCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     // A resource read with ClientCertificate.get has no args to check.
     if (opts?.id === undefined) registerAdoption(name, args.adoptCertificateId);
-    const outputs = {
-      certificate: undefined,
-      certificateAuthority: undefined,
-      commonName: undefined,
-      country: undefined,
-      expiresOn: undefined,
-      fingerprintSha256: undefined,
-      issuedOn: undefined,
-      location: undefined,
-      organization: undefined,
-      organizationalUnit: undefined,
-      serialNumber: undefined,
-      signature: undefined,
-      ski: undefined,
-      state: undefined,
-      status: undefined,
-    };
+    // Every field output starts unknown; those that are also inputs (csr, validityDays) are overwritten below.
+    const outputs = Object.fromEntries(Object.keys(clientCertificateFields).map((output) => [output, undefined]));
     super(
       new ClientCertificateProvider(),
       name,
       { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["certificate"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),
       "cloudflare-mtls",
       "ClientCertificate",
     );

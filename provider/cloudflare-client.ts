@@ -43,7 +43,6 @@ export class CloudflareClient {
     this.transport = new HttpTransport(connection, options);
   }
 
-  /** The API base URL this client talks to. */
   get baseUrl(): string {
     return this.transport.baseUrl;
   }

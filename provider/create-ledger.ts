@@ -4,8 +4,7 @@ import { csrDer } from "./csr";
 /**
  * What one provider process knows about the certificates it creates, so that recovering a create
  * whose answer was lost never takes a certificate that belongs to another resource of the same
- * deployment. Plain arrays and objects: Pulumi's closure serializer cannot carry a Set or Map
- * into the provider process.
+ * deployment. Plain arrays and objects, no Set or Map (provider/README.md, rule 2).
  */
 export interface CreateLedger {
   /** Certificates recorded by this process (issued, or adopted by a recovery): never adopted again. */
@@ -14,7 +13,6 @@ export interface CreateLedger {
   inFlight: Array<{ key: string; settled: Promise<void> }>;
 }
 
-/** An empty ledger. */
 export function newCreateLedger(): CreateLedger {
   return { recordedIds: [], inFlight: [] };
 }

@@ -1,7 +1,6 @@
 import { isIPv4 } from "node:net";
 import { ConfigurationError } from "./errors";
 
-/** The default Cloudflare API endpoint. */
 export const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
 
 /** How requests authenticate: an API token (preferred) or a global API key with its account email. */

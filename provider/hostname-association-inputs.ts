@@ -15,7 +15,6 @@ export interface HostnameAssociationInputs {
   hostnameSet?: Record<string, true>;
 }
 
-/** Outputs of a HostnameAssociation. */
 export interface HostnameAssociationOutputs {
   zoneId: string;
   mtlsCertificateId?: string;

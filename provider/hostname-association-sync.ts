@@ -36,8 +36,8 @@ export interface SyncOptions {
 
 /**
  * Serialises read-modify-write cycles per (zone, CA) within one provider process, so resources of one
- * deployment never overwrite each other's writes. A plain object of promise chains: a Map would not
- * survive Pulumi's closure serialization.
+ * deployment never overwrite each other's writes. A plain object of promise chains, not a Map
+ * (provider/README.md, rule 2).
  */
 export interface AssociationLocks {
   tails: Record<string, Promise<void> | undefined>;

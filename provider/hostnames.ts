@@ -1,6 +1,6 @@
 /**
  * Hostnames as hostname associations and WAF rules take them: fully qualified, lower case, compared as
- * sets. Plain functions and regular expressions only, so the provider stays serializable.
+ * sets. Plain functions and regular expressions only (provider/README.md).
  */
 
 /** The most hostnames one resource may manage; also bounds what a rule expression is built from. */

@@ -134,6 +134,9 @@ export class HttpTransport {
       this.client = got.extend({
         prefixUrl: this.baseUrl,
         headers: { ...this.headers, "user-agent": "pulumi-cloudflare-mtls", accept: "application/json" },
+        // got's own retry is off: send() retries instead, because got's cannot share one wait budget across
+        // the requests of an operation, cannot tell a POST that never left from one that may have issued a
+        // certificate (retryMode), and does not read Cloudflare's `retry-after-ms`.
         retry: { limit: 0 },
         throwHttpErrors: false,
         followRedirect: false,

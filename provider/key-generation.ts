@@ -7,7 +7,7 @@ export const keyAlgorithms = ["ECDSA_P256", "ECDSA_P384", "RSA_2048", "RSA_3072"
 
 /**
  * A key type and size. RSA keys sign the CSR with RSASSA-PKCS1-v1_5 (what Cloudflare's CA itself uses),
- * ECDSA keys with ECDSA; both with SHA-256, the digest openssl uses by default for every key type.
+ * ECDSA keys with ECDSA; both with SHA-256 (see {@link webCryptoParameters}).
  */
 export type KeyAlgorithm = (typeof keyAlgorithms)[number];
 
@@ -57,12 +57,11 @@ export interface KeyAndCsr {
  * ```
  */
 export async function generateKeyAndCsr(request: KeyAndCsrRequest): Promise<KeyAndCsr> {
-  // Loaded here rather than at the top so that a serialized dynamic provider requires them when it runs:
-  // x509 needs the Reflect polyfill before it loads.
+  // Loaded here, not at the top (provider/README.md, rule 3): x509 needs the Reflect polyfill before it loads.
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   const crypto = globalThis.crypto;
-  const { generate, sign } = webCryptoAlgorithms(request.keyAlgorithm);
+  const { generate, sign } = webCryptoParameters(request.keyAlgorithm);
   // Extractable, or the private key could not be exported into state.
   const keys = await crypto.subtle.generateKey(generate, true, ["sign", "verify"]);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
@@ -79,30 +78,39 @@ export async function generateKeyAndCsr(request: KeyAndCsrRequest): Promise<KeyA
   };
 }
 
-function webCryptoAlgorithms(keyAlgorithm: KeyAlgorithm): {
-  generate: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams;
-  sign: webcrypto.Algorithm | webcrypto.EcdsaParams;
-} {
+/** How WebCrypto generates a key of one type and signs a CSR with it. */
+export interface WebCryptoParameters {
+  readonly generate: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams;
+  readonly sign: webcrypto.Algorithm | webcrypto.EcdsaParams;
+}
+
+/**
+ * The one table of WebCrypto parameters per key type, shared with the test helpers so that tests make
+ * CSRs as the provider does. Every CSR is signed with SHA-256, P-384 included: it is what
+ * `openssl req` does by default for every key type (this repository's P-384 fixture is
+ * ecdsa-with-SHA256), and the digest Cloudflare's own CA signs with.
+ */
+export function webCryptoParameters(keyAlgorithm: KeyAlgorithm): WebCryptoParameters {
   switch (keyAlgorithm) {
     case "ECDSA_P256":
       return ecdsa("P-256");
     case "ECDSA_P384":
       return ecdsa("P-384");
     case "RSA_2048":
-      return rsa(2048);
+      return rsaParameters(2048);
     case "RSA_3072":
-      return rsa(3072);
+      return rsaParameters(3072);
     case "RSA_4096":
-      return rsa(4096);
+      return rsaParameters(4096);
   }
 }
 
-function ecdsa(namedCurve: string) {
-  return { generate: { name: "ECDSA", namedCurve }, sign: { name: "ECDSA", hash: "SHA-256" } };
+function ecdsa(namedCurve: string): WebCryptoParameters {
+  return { generate: { name: "ECDSA", namedCurve }, sign: { name: "ECDSA", hash: "SHA-256" } as webcrypto.EcdsaParams };
 }
 
-// The signature hash comes from the key, which carries it for RSA.
-function rsa(modulusLength: number) {
+/** RSASSA-PKCS1-v1_5 with SHA-256 for a modulus of any size; the signature hash comes from the key, which carries it for RSA. */
+export function rsaParameters(modulusLength: number): WebCryptoParameters {
   return {
     generate: { name: "RSASSA-PKCS1-v1_5", modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
     sign: { name: "RSASSA-PKCS1-v1_5" },

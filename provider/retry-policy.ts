@@ -32,7 +32,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** Socket-level failures worth another attempt (an array: a Set does not survive closure serialization). */
+/** Socket-level failures worth another attempt (an array, not a Set: provider/README.md, rule 2). */
 const RETRYABLE_ERROR_CODES = [
   "ETIMEDOUT",
   "ECONNRESET",
@@ -61,7 +61,7 @@ export function failedBeforeSending(code: string | undefined): boolean {
 /**
  * Waiting already spent by one operation (a provider create, read, update or delete, or one
  * client method call): shared by its requests, so pages of a list or a create and its recovery
- * together stay within `maxTotalWaitMs`. A plain object, so it survives closure serialization.
+ * together stay within `maxTotalWaitMs`.
  */
 export interface RetryBudget {
   waitedMs: number;

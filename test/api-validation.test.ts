@@ -51,6 +51,53 @@ describe("parseApiCertificate", () => {
     expect(parsed).toEqual({ ...minimal, certificate_authority: { id: "ca", name: "Cloudflare" } });
   });
 
+  test("leaves out optional fields sent as null, so outputs never hold null (regression: certificate_authority: null was accepted, then mapping it crashed)", () => {
+    const nulls = { certificate_authority: null, issued_on: null, expires_on: null, common_name: null, serial_number: null };
+    const parsed = parseApiCertificate({ ...minimal, ...nulls }, "reading");
+    expect(parsed).toEqual(minimal);
+    expect(Object.keys(toOutputs("023e105f4ecef8ad9ca31a8372d0c353", parsed)).sort()).toEqual(["certificate", "csr", "status", "validityDays", "zoneId"]);
+  });
+
+  test("reads every field Cloudflare documents into its output", () => {
+    const full = {
+      ...minimal,
+      certificate_authority: { id: "ca", name: "Cloudflare Managed CA" },
+      issued_on: "2026-11-01T00:00:00Z",
+      expires_on: "2027-11-01T00:00:00Z",
+      fingerprint_sha256: "ab",
+      serial_number: "01",
+      signature: "SHA256WithRSA",
+      ski: "cd",
+      common_name: "api-client.example.com",
+      country: "US",
+      state: "California",
+      location: "San Francisco",
+      organization: "Example",
+      organizational_unit: "Platform",
+    };
+    expect(toOutputs("023e105f4ecef8ad9ca31a8372d0c353", parseApiCertificate(full, "reading"), 30)).toEqual({
+      zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
+      certificate: minimal.certificate,
+      certificateAuthority: { id: "ca", name: "Cloudflare Managed CA" },
+      csr: csrFixture("ecdsa-p256"),
+      status: "active",
+      validityDays: 365,
+      issuedOn: "2026-11-01T00:00:00Z",
+      expiresOn: "2027-11-01T00:00:00Z",
+      fingerprintSha256: "ab",
+      serialNumber: "01",
+      signature: "SHA256WithRSA",
+      ski: "cd",
+      commonName: "api-client.example.com",
+      country: "US",
+      state: "California",
+      location: "San Francisco",
+      organization: "Example",
+      organizationalUnit: "Platform",
+      renewBeforeDays: 30,
+    });
+  });
+
   test.each(broken)("fails loudly on $name", ({ value, want }) => {
     expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`));
   });

@@ -1,4 +1,3 @@
-import { expect, test } from "@jest/globals";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 

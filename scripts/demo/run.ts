@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { readdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { startEmulator, type Emulator } from "../../test/emulator";
 import { certificateFacts, describeCertificate } from "./certificate-facts";
 import { check, DemoCheckError } from "./demo-check-error";
-import { DemoStack } from "./demo-stack";
-import { enginePath, ensurePulumiCli } from "./ensure-pulumi-cli";
+import { ensurePulumiCli } from "./ensure-pulumi-cli";
 import { repositoryRoot } from "./repository-root";
 import { describeSecretsInState } from "./state-facts";
+import { PulumiStack } from "../engine/pulumi-stack";
 
 // `npm run demo`: a real `pulumi up`, a previewed change and `pulumi destroy` of examples/complete-mtls,
 // against the local emulator, in a stack that lives in a temporary directory.
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
   printIntroduction();
   const cliBin = ensurePulumiCli(repository);
   const emulator = await startEmulator({ token: TOKEN_PREFIX + randomBytes(24).toString("base64url"), revocationDelayMs: REVOCATION_DELAY_MS });
-  let stack: DemoStack | undefined;
+  let stack: PulumiStack | undefined;
   const interrupted = (signal: NodeJS.Signals) => {
     stack?.dispose();
     console.error(`\n${signal}: stopped; the temporary stack is removed`);
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
   try {
-    stack = await DemoStack.create(repository, enginePath(cliBin), emulator);
+    stack = await demoStack(repository, cliBin, emulator);
     const certificateId = await deploy(stack, emulator);
     await previewChange(stack, emulator);
     await destroy(stack, emulator, certificateId);
@@ -62,14 +64,14 @@ function printIntroduction(): void {
 }
 
 /** `pulumi up`, then what was issued, checked independently. Returns the certificate id. */
-async function deploy(stack: DemoStack, emulator: Emulator): Promise<string> {
+async function deploy(stack: PulumiStack, emulator: Emulator): Promise<string> {
   heading(`1/3 pulumi up (zone ${ZONE_ID}, emulator at ${emulator.baseUrl})`);
   await stack.setConfig("zoneId", ZONE_ID);
   await stack.setConfig("hostnames", JSON.stringify(HOSTNAMES));
   emulator.setHostnameAssociationsOutOfBand(ZONE_ID, [DASHBOARD_HOSTNAME]);
   print(`  before: the zone's managed CA is associated with ${DASHBOARD_HOSTNAME} (set "in the dashboard", not by this stack)`);
   const before = emulator.requests().length;
-  await stack.programCommand(["up", "--yes"]);
+  await stack.up();
   const requests = emulator.requests().slice(before);
 
   heading("The certificate: from `pulumi stack output --show-secrets`, checked with node:crypto");
@@ -89,17 +91,17 @@ async function deploy(stack: DemoStack, emulator: Emulator): Promise<string> {
   check(associated.includes(DASHBOARD_HOSTNAME), `up removed ${DASHBOARD_HOSTNAME}, which it does not manage`);
 
   heading("Secrets in state: `pulumi stack export`");
-  for (const line of describeSecretsInState(await stack.exportState(), emulator.token)) print(line);
+  for (const line of describeSecretsInState((await stack.exportState()).text, emulator.token)) print(line);
   print(`  emulator API requests during up: ${countByMethod(requests)}`);
   return facts.id;
 }
 
 /** A change that replaces the certificate, previewed and not applied. */
-async function previewChange(stack: DemoStack, emulator: Emulator): Promise<void> {
+async function previewChange(stack: PulumiStack, emulator: Emulator): Promise<void> {
   heading("2/3 pulumi preview --diff after `pulumi config set validityDays 730` (not applied)");
   await stack.setConfig("validityDays", "730");
   const before = emulator.requests().length;
-  const { stdout } = await stack.programCommand(["preview", "--diff"]);
+  const { stdout } = await stack.preview({ diff: true });
   const mutating = emulator.requests().slice(before).filter((request) => request.method !== "GET");
   check(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/.test(stdout), "the preview does not show the ClientCertificate replacement");
   check(mutating.length === 0, `the preview sent ${countByMethod(mutating)} to the API`);
@@ -107,19 +109,40 @@ async function previewChange(stack: DemoStack, emulator: Emulator): Promise<void
 }
 
 /** `pulumi destroy`: the certificate is revoked, the stack empty and then removed. */
-async function destroy(stack: DemoStack, emulator: Emulator, certificateId: string): Promise<void> {
+async function destroy(stack: PulumiStack, emulator: Emulator, certificateId: string): Promise<void> {
   heading("3/3 pulumi destroy");
-  await stack.programCommand(["destroy", "--yes"]);
+  await stack.destroy();
   const status = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === certificateId)?.status;
   check(status === "pending_revocation", `after destroy the emulator reports certificate ${certificateId} as ${status ?? "absent"}, not pending_revocation`);
   print(`\n  emulator: certificate ${certificateId} is ${status} (Cloudflare then revokes it)`);
   const associated = emulator.hostnameAssociations(ZONE_ID);
   check(associated.length === 1 && associated[0] === DASHBOARD_HOSTNAME, `after destroy the managed CA is associated with ${associated.join(", ") || "nothing"}, not only ${DASHBOARD_HOSTNAME}`);
   print(`  emulator: the managed CA is associated with ${associated.join(", ")} only: destroy removed this stack's hostnames, not the dashboard's`);
-  const remaining = (JSON.parse(await stack.exportState()) as { deployment: { resources?: unknown[] } }).deployment.resources ?? [];
+  const remaining = (await stack.exportState()).resources;
   check(remaining.length === 0, `${remaining.length} resources are left in state after destroy`);
-  await stack.stackCommand(["stack", "rm", "--yes"]);
+  await stack.remove();
   print(`  stack ${stack.name} removed`);
+}
+
+/**
+ * A throwaway stack of the repository's own Pulumi project (Pulumi.yaml at the root, running
+ * examples/complete-mtls). The project directory holds links to the repository's files, so the
+ * program runs from the repository as it is while the stack's config file is written beside the
+ * links: the repository is never written to.
+ */
+function demoStack(repository: string, cliBin: string, api: Emulator): Promise<PulumiStack> {
+  return PulumiStack.create({
+    prefix: "cloudflare-mtls-demo-",
+    stackName: "demo",
+    cliBin,
+    layOut: (project) => {
+      for (const entry of readdirSync(repository)) {
+        if (entry !== ".git" && !/^Pulumi\..+\.yaml$/.test(entry)) symlinkSync(join(repository, entry), join(project, entry));
+      }
+    },
+    api,
+    echo: true,
+  });
 }
 
 function countByMethod(requests: readonly { method: string }[]): string {

@@ -1,14 +1,9 @@
-import { isEncryptedSecret } from "../../test/e2e/pulumi-project";
+import { isEncryptedSecret, type ExportedResource } from "../engine/pulumi-stack";
 import { check } from "./demo-check-error";
 
 // A certificate or private key PEM block with its body; the CSR is public and may stay in clear,
 // and the provider's own code (in `__provider`) may mention the labels without a body.
 const CLEAR_SECRET_PEM = /-----BEGIN ((?:[A-Z]+ )?PRIVATE KEY|CERTIFICATE)-----(?:\\[rn]|\s)+[A-Za-z0-9+/]{16}/;
-
-interface ExportedResource {
-  readonly type: string;
-  readonly outputs?: Record<string, unknown>;
-}
 
 /**
  * Checks `pulumi stack export` text: the certificate PEM and the private key are passphrase-encrypted

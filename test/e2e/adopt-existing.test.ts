@@ -93,7 +93,7 @@ test("a program that differs from a certificate fails the up with the fix, chang
 test("up adopts them without a POST, reactivates the pending one and keeps each PEM secret", async () => {
   project.writeProgram(snippet);
   emulator.clearRequests();
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(emulator.requests().filter((request) => request.method === "POST")).toEqual([]);
   expect(mutating().map((request) => `${request.method} ${request.path.split("/").pop() ?? ""}`)).toEqual([`PATCH ${ids.pending}`]);
   const { text, resources } = await project.exportState();
@@ -111,23 +111,23 @@ test("up adopts them without a POST, reactivates the pending one and keeps each 
 
 test("a second up changes nothing and sends no request that mutates", async () => {
   emulator.clearRequests();
-  await project.pulumi(["up", "--yes", "--expect-no-changes"]);
+  await project.up({ expectNoChanges: true });
   expect(mutating()).toEqual([]);
 });
 
 test("removing adoptCertificateId from the program is no change", async () => {
   project.writeProgram(snippet.replace(/^ {2}adoptCertificateId: .*\n/gm, ""));
   emulator.clearRequests();
-  await project.pulumi(["preview", "--expect-no-changes"]);
+  await project.preview({ expectNoChanges: true });
   expect(emulator.requests()).toEqual([]);
 });
 
 test("refresh reads them back and leaves nothing to change", async () => {
   emulator.clearRequests();
-  await project.pulumi(["refresh", "--yes"]);
+  await project.refresh();
   expect(mutating()).toEqual([]);
   expect(new Set(requestLines())).toEqual(new Set([`GET ${ids.p256}`, `GET ${ids.rsa}`, `GET ${ids.pending}`]));
-  await project.pulumi(["preview", "--expect-no-changes"]);
+  await project.preview({ expectNoChanges: true });
 });
 
 test("pasting the adopt output twice fails the program naming both resources, before any request", async () => {
@@ -144,7 +144,7 @@ test("pasting the adopt output twice fails the program naming both resources, be
 
 test("destroy revokes every adopted certificate", async () => {
   emulator.clearRequests();
-  await project.pulumi(["destroy", "--yes"]);
+  await project.destroy();
   expect(requestLines().sort()).toEqual([`DELETE ${ids.p256}`, `DELETE ${ids.rsa}`, `DELETE ${ids.pending}`].sort());
   const statuses = Object.fromEntries(emulator.certificates(zoneId).map((certificate) => [certificate.id, certificate.status]));
   expect(statuses).toEqual({ [ids.p256]: "pending_revocation", [ids.rsa]: "pending_revocation", [ids.pending]: "pending_revocation", [ids.revoked]: "revoked" });

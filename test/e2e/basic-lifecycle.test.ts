@@ -8,7 +8,8 @@ import { isEncryptedSecret, PulumiProject, type ExportedResource } from "./pulum
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const mutating = (emulator: Emulator) => emulator.requests().filter((request) => request.method !== "GET");
 
-// Each step drives the real CLI (a few seconds per command).
+// Each step drives the real CLI through the Automation API (a few seconds per command); refresh --diff,
+// which the Automation API does not offer, runs the CLI itself.
 jest.setTimeout(180_000);
 
 let emulator: Emulator;
@@ -33,7 +34,7 @@ async function certificateResource(): Promise<ExportedResource> {
 }
 
 test("preview plans one key, one certificate and sends nothing to Cloudflare", async () => {
-  const { stdout } = await project.pulumi(["preview", "--diff"]);
+  const { stdout } = await project.preview({ diff: true });
   expect(stdout).toMatch(/\+ pulumi-nodejs:dynamic\/cloudflare-mtls:CertificateRequest/);
   expect(stdout).toMatch(/\+ pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/);
   expect(stdout).toMatch(/3 to create/);
@@ -41,7 +42,7 @@ test("preview plans one key, one certificate and sends nothing to Cloudflare", a
 });
 
 test("up issues the certificate with one POST, keeps PEM and private key secret, and leaks no token", async () => {
-  const up = await project.pulumi(["up", "--yes"]);
+  const up = await project.up();
   expect(emulator.requests().map((request) => request.method)).toEqual(["POST"]);
   const [issued] = emulator.certificates(zoneId);
   expect(issued?.status).toBe("active");
@@ -62,7 +63,7 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
   expect(provider).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\//);
   console.log(`__provider in state: ClientCertificate ${Buffer.byteLength(String(provider))} bytes, CertificateRequest ${Buffer.byteLength(String(request?.outputs?.["__provider"]))} bytes`);
 
-  const stackOutputs = JSON.parse((await project.pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string>;
+  const stackOutputs = (await project.outputs()) as Record<string, string>;
   const pem = new X509Certificate(stackOutputs["certificatePem"] ?? "");
   const stack = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
   expect(isEncryptedSecret(stack?.outputs?.["bundlePem"])).toBe(true);
@@ -73,8 +74,8 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
 
 test("a second up changes nothing and sends no mutating request", async () => {
   emulator.clearRequests();
-  await project.pulumi(["preview", "--expect-no-changes"]);
-  const up = await project.pulumi(["up", "--yes", "--expect-no-changes"]);
+  await project.preview({ expectNoChanges: true });
+  const up = await project.up({ expectNoChanges: true });
   expect(up.stdout).toMatch(/3 unchanged/);
   expect(mutating(emulator)).toEqual([]);
 });
@@ -83,12 +84,12 @@ test("a new validity previews as a replacement and issues the new certificate be
   const old = await certificateResource();
   await project.setConfig("validityDays", "730");
   emulator.clearRequests();
-  const preview = await project.pulumi(["preview", "--diff"]);
+  const preview = await project.preview({ diff: true });
   expect(preview.stdout).toMatch(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/);
   expect(preview.stdout).toMatch(/1 to replace/);
   expect(emulator.requests()).toEqual([]);
 
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual(["POST client_certificates", `DELETE ${old.id}`]);
   const replaced = await certificateResource();
   expect(replaced.id).not.toBe(old.id);
@@ -108,9 +109,9 @@ test("refresh records an out-of-band revocation, and up reactivates a certificat
   expect(isEncryptedSecret(resources.find((resource) => resource.type.endsWith(":ClientCertificate"))?.outputs?.["certificate"])).toBe(true);
 
   emulator.clearRequests();
-  const preview = await project.pulumi(["preview"]);
+  const preview = await project.preview();
   expect(preview.stdout).toMatch(/1 to update/);
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(mutating(emulator).map((request) => request.method)).toEqual(["PATCH"]);
   expect((await certificateResource()).id).toBe(id);
   expect(emulator.certificates(zoneId).find((certificate) => certificate.id === id)?.status).toMatch(/^(pending_reactivation|active)$/);
@@ -119,11 +120,11 @@ test("refresh records an out-of-band revocation, and up reactivates a certificat
 test("refresh records a finished revocation, and up replaces the revoked certificate", async () => {
   const { id } = await certificateResource();
   emulator.revokeOutOfBand(id ?? "", { immediately: true });
-  await project.pulumi(["refresh", "--yes"]);
+  await project.refresh();
   expect((await certificateResource()).outputs?.["status"]).toBe("revoked");
 
   emulator.clearRequests();
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   const replacement = await certificateResource();
   expect(replacement.id).not.toBe(id);
   expect(replacement.outputs?.["status"]).toBe("active");
@@ -133,17 +134,17 @@ test("refresh records a finished revocation, and up replaces the revoked certifi
 test("refresh drops a certificate deleted out of band, and the next up issues a new one", async () => {
   const { id } = await certificateResource();
   emulator.deleteOutOfBand(id ?? "");
-  await project.pulumi(["refresh", "--yes"]);
+  await project.refresh();
   expect(await project.resource("ClientCertificate")).toBeUndefined();
   emulator.clearRequests();
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(mutating(emulator).map((request) => request.method)).toEqual(["POST"]);
 });
 
 test("destroy revokes the certificate and leaves the state empty", async () => {
   const { id } = await certificateResource();
   emulator.clearRequests();
-  await project.pulumi(["destroy", "--yes"]);
+  await project.destroy();
   expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual([`DELETE ${id}`]);
   expect(emulator.certificates(zoneId).find((certificate) => certificate.id === id)?.status).toBe("pending_revocation");
   const { resources } = await project.exportState();

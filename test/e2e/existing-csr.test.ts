@@ -9,7 +9,7 @@ import { isEncryptedSecret, PulumiProject } from "./pulumi-project";
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("rsa-2048");
 
-// Each step drives the real CLI (a few seconds per command).
+// Each step drives the real CLI, mostly through the Automation API (a few seconds per command).
 jest.setTimeout(180_000);
 
 let emulator: Emulator;
@@ -17,7 +17,8 @@ let project: PulumiProject;
 
 beforeAll(async () => {
   // A leading dash once made `pulumi config set` read the token as a flag (regression).
-  emulator = await startEmulator({ token: `-${randomUUID()}` });
+  // Revocation stays pending long enough to be seen after destroy, however slow the machine.
+  emulator = await startEmulator({ token: `-${randomUUID()}`, revocationDelayMs: 60_000 });
   project = await PulumiProject.create("existing-csr", emulator, "stack-config");
   await project.setConfig("zoneId", zoneId);
   await project.setConfig("validityDays", "90");
@@ -47,7 +48,7 @@ test("a validity out of range fails the preview naming the property, before any 
 
 test("up with credentials from stack config issues the certificate and never shows the token", async () => {
   await project.setConfig("validityDays", "90");
-  const up = await project.pulumi(["up", "--yes"]);
+  const up = await project.up();
   expect(emulator.requests().map((request) => request.method)).toEqual(["POST"]);
   expect(emulator.requests()[0]?.credential).toBe("token");
   const { text, resources } = await project.exportState();
@@ -65,13 +66,13 @@ test.each([
 ])("the same CSR with $name previews no changes", async ({ variant }) => {
   await project.setConfig("csr", variant);
   emulator.clearRequests();
-  await project.pulumi(["preview", "--expect-no-changes"]);
+  await project.preview({ expectNoChanges: true });
   expect(emulator.requests()).toEqual([]);
 });
 
 test("another CSR previews as a replacement", async () => {
   await project.setConfig("csr", csrFixture("ecdsa-p384"));
-  const preview = await project.pulumi(["preview", "--diff"]);
+  const preview = await project.preview({ diff: true });
   expect(preview.stdout).toMatch(/1 to replace/);
   await project.setConfig("csr", csr);
 });
@@ -80,7 +81,7 @@ test("ClientCertificate.get reads an existing certificate without managing it", 
   const managed = await project.resource("ClientCertificate");
   await project.setConfig("existingCertificateId", managed?.id ?? "");
   emulator.clearRequests();
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   // Reads only (the engine reads once for the preview and once for the update).
   expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()}`))).toEqual(new Set([`GET ${managed?.id}`]));
   const { resources } = await project.exportState();
@@ -88,14 +89,14 @@ test("ClientCertificate.get reads an existing certificate without managing it", 
   expect(read).toMatchObject({ id: managed?.id, external: true });
   expect(read?.outputs).toMatchObject({ status: "active", validityDays: 90, zoneId });
   expect(isEncryptedSecret(read?.outputs?.["certificate"])).toBe(true);
-  const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+  const outputs = await project.outputs();
   expect(outputs["existingStatus"]).toBe("active");
-  await project.pulumi(["config", "rm", "existingCertificateId"]);
+  await project.removeConfig("existingCertificateId");
 });
 
 test("destroy revokes and empties the state", async () => {
   emulator.clearRequests();
-  await project.pulumi(["destroy", "--yes"]);
+  await project.destroy();
   expect(emulator.requests().map((request) => request.method)).toEqual(["DELETE"]);
   expect(emulator.certificates(zoneId)[0]?.status).toBe("pending_revocation");
 });

@@ -37,7 +37,7 @@ test("a create that failed with 500 fails the update, says nothing was issued, a
 test("a create whose response was lost is recorded in state, with one POST and one certificate", async () => {
   emulator.clearRequests();
   emulator.injectFault({ route: "create", kind: "ambiguous-create" });
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(emulator.requests().filter((request) => request.method === "POST")).toHaveLength(1);
   const issued = emulator.certificates(zoneId);
   expect(issued).toHaveLength(1);
@@ -48,7 +48,7 @@ test("a rate-limited replacement waits for Retry-After and completes", async () 
   await project.setConfig("validityDays", "180");
   emulator.clearRequests();
   emulator.injectFault({ route: "create", kind: "rate-limit", retryAfterSeconds: 1 });
-  await project.pulumi(["up", "--yes"]);
+  await project.up();
   expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["POST 429", "POST 200", "DELETE 200"]);
   expect((await project.resource("ClientCertificate"))?.outputs).toMatchObject({ validityDays: 180, status: "active" });
 });
@@ -56,7 +56,7 @@ test("a rate-limited replacement waits for Retry-After and completes", async () 
 test("destroy retries a revoke that met 503 and empties the state", async () => {
   emulator.clearRequests();
   emulator.injectFault({ route: "revoke", kind: "status", status: 503 });
-  await project.pulumi(["destroy", "--yes"]);
+  await project.destroy();
   expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["DELETE 503", "DELETE 200"]);
   expect(await project.resource("ClientCertificate")).toBeUndefined();
 });

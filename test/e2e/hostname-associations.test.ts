@@ -37,7 +37,7 @@ afterAll(async () => {
 test("up adds the resource's hostnames beside the dashboard's with one read, one write and one read-back", async () => {
   await configure(first, { web: { hostnames: ["B.example.com", "a.example.com", "b.example.com"] } });
   emulator.clearRequests();
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(emulator.requests().map((request) => request.method)).toEqual(["GET", "PUT", "GET"]);
   expect(associated()).toEqual(["a.example.com", "b.example.com", "dashboard.example.com"]);
   const web = await first.resource("HostnameAssociation");
@@ -45,16 +45,16 @@ test("up adds the resource's hostnames beside the dashboard's with one read, one
   expect(web?.inputs?.["hostnames"]).toEqual(["a.example.com", "b.example.com"]);
 
   emulator.clearRequests();
-  await first.pulumi(["up", "--yes", "--expect-no-changes"]);
+  await first.up({ expectNoChanges: true });
   expect(writes()).toEqual([]);
 });
 
 test("reordering and re-casing hostnames is no change; adding and removing one is an in-place update shown in preview", async () => {
   await configure(first, { web: { hostnames: ["b.example.com", "A.example.com"] } });
-  await first.pulumi(["preview", "--expect-no-changes"]);
+  await first.preview({ expectNoChanges: true });
 
   await configure(first, { web: { hostnames: ["b.example.com", "c.example.com"] } });
-  const preview = await first.pulumi(["preview", "--diff"]);
+  const preview = await first.preview({ diff: true });
   expect(preview.stdout).toMatch(/~\s+pulumi-nodejs:dynamic\/cloudflare-mtls:HostnameAssociation/);
   expect(preview.stdout).toMatch(/1 to update/);
   // No detailed diff from dynamic providers: the engine compares the sorted lists element by element,
@@ -65,7 +65,7 @@ test("reordering and re-casing hostnames is no change; adding and removing one i
   console.log(`preview --diff of a hostnames change:\n${preview.stdout.split("\n").filter((line) => /hostname|\[\d\]|example\.com/.test(line)).join("\n")}`);
   emulator.clearRequests();
   const started = Date.now();
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   console.log(`up of one hostname change: ${Date.now() - started} ms`);
   expect(writes().map((request) => request.body)).toEqual([{ hostnames: ["dashboard.example.com", "b.example.com", "c.example.com"] }]);
   expect(associated()).toEqual(["b.example.com", "c.example.com", "dashboard.example.com"]);
@@ -77,7 +77,7 @@ test("resources on one zone in one stack never remove each other's hostnames, ev
     api: { hostnames: ["x.example.com", "y.example.com"] },
     admin: { hostnames: ["admin.example.com"] },
   });
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(associated()).toEqual(["admin.example.com", "b.example.com", "c.example.com", "dashboard.example.com", "x.example.com", "y.example.com"]);
   // A change to two of them in one update, with a removal: each keeps the others'.
   await configure(first, {
@@ -85,7 +85,7 @@ test("resources on one zone in one stack never remove each other's hostnames, ev
     api: { hostnames: ["x.example.com"] },
     admin: { hostnames: ["admin.example.com"] },
   });
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(associated()).toEqual(["admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "x.example.com"]);
   // A hostname moved from one resource to another in one update stays, whichever update runs last
   // (the next test moves it back).
@@ -94,7 +94,7 @@ test("resources on one zone in one stack never remove each other's hostnames, ev
     api: { hostnames: ["x.example.com"] },
     admin: { hostnames: ["admin.example.com", "c.example.com"] },
   });
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(associated()).toEqual(["admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "x.example.com"]);
 });
 
@@ -107,36 +107,36 @@ test("two stacks deploying on one zone at the same time never remove each other'
   });
   // Slow reads widen the window between a stack's read and its write.
   emulator.injectFault({ route: "get-hostnames", kind: "latency", delayMs: 30, times: Infinity });
-  await Promise.all([first.pulumi(["up", "--yes"]), second.pulumi(["up", "--yes"])]);
+  await Promise.all([first.up(), second.up()]);
   emulator.clearFaults();
   expect(associated()).toEqual([
     "admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "e.example.com",
     "m.example.com", "n.example.com", "o.example.com", "x.example.com", "z.example.com",
   ]);
-  await first.pulumi(["preview", "--expect-no-changes"]);
-  await second.pulumi(["preview", "--expect-no-changes"]);
+  await first.preview({ expectNoChanges: true });
+  await second.preview({ expectNoChanges: true });
 });
 
 test("a hostname removed out of band shows on refresh and comes back on the next up", async () => {
   emulator.setHostnameAssociationsOutOfBand(zoneId, emulator.hostnameAssociations(zoneId).filter((hostname) => hostname !== "x.example.com"));
-  const refresh = await first.pulumi(["refresh", "--yes"]);
+  const refresh = await first.refresh();
   expect(refresh.stdout).toMatch(/~\s+pulumi-nodejs:dynamic\/cloudflare-mtls:HostnameAssociation/);
   const api = (await first.exportState()).resources.find((resource) => resource.urn.endsWith("::api"));
   expect(api?.outputs).toMatchObject({ hostnames: ["z.example.com"], missingHostnames: ["x.example.com"] });
 
-  const preview = await first.pulumi(["preview"]);
+  const preview = await first.preview();
   expect(preview.stdout).toMatch(/1 to update/);
   emulator.clearRequests();
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(associated()).toContain("x.example.com");
   expect(writes()).toHaveLength(1);
-  await first.pulumi(["preview", "--expect-no-changes"]);
+  await first.preview({ expectNoChanges: true });
 });
 
 test("destroy removes only the stack's own hostnames", async () => {
-  await first.pulumi(["destroy", "--yes"]);
+  await first.destroy();
   expect(associated()).toEqual(["dashboard.example.com", "m.example.com", "n.example.com", "o.example.com"]);
-  await second.pulumi(["destroy", "--yes"]);
+  await second.destroy();
   expect(associated()).toEqual(["dashboard.example.com"]);
 });
 
@@ -144,18 +144,18 @@ test("exclusive on a BYO CA owns that CA's whole list, and leaves the managed CA
   emulator.setHostnameAssociationsOutOfBand(zoneId, ["stray.example.com", "kept.example.com"], byoCa);
   await configure(first, { byo: { hostnames: ["kept.example.com", "partner.example.com"], exclusive: true, mtlsCertificateId: byoCa } });
   emulator.clearRequests();
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(emulator.requests().map((request) => request.query)).toEqual([{ mtls_certificate_id: byoCa }, {}, { mtls_certificate_id: byoCa }]);
   expect(writes().map((request) => request.body)).toEqual([{ hostnames: ["kept.example.com", "partner.example.com"], mtls_certificate_id: byoCa }]);
   expect(associated()).toEqual(["dashboard.example.com"]);
 
   emulator.setHostnameAssociationsOutOfBand(zoneId, ["kept.example.com", "partner.example.com", "intruder.example.com"], byoCa);
-  await first.pulumi(["refresh", "--yes"]);
+  await first.refresh();
   expect((await first.resource("HostnameAssociation"))?.outputs).toMatchObject({ unexpectedHostnames: ["intruder.example.com"] });
-  await first.pulumi(["up", "--yes"]);
+  await first.up();
   expect(emulator.hostnameAssociations(zoneId, byoCa)).toEqual(["kept.example.com", "partner.example.com"]);
 
-  await first.pulumi(["destroy", "--yes"]);
+  await first.destroy();
   expect(emulator.hostnameAssociations(zoneId, byoCa)).toEqual([]);
   expect(associated()).toEqual(["dashboard.example.com"]);
 });

@@ -1,30 +1,14 @@
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import type { Emulator } from "../emulator";
 import { installPackage } from "../helpers/installed-package";
-import { enginePath, ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
+import { ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
+import { PulumiStack, type CommandResult, type ExportedResource, type OperationOptions, type OperationOutput } from "../../scripts/engine/pulumi-stack";
+
+export { isEncryptedSecret, type CommandResult, type ExportedResource } from "../../scripts/engine/pulumi-stack";
 
 const repo = join(__dirname, "..", "..");
-
-/** What one CLI command printed and how it ended. */
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A resource as `pulumi stack export` shows it. */
-export interface ExportedResource {
-  urn: string;
-  type: string;
-  id?: string;
-  external?: boolean;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
 
 /** Which credentials the engine's provider process gets. */
 export type CredentialSource = "environment" | "stack-config";
@@ -33,77 +17,68 @@ export type CredentialSource = "environment" | "stack-config";
  * A Pulumi project made from one of `examples/`, laid out as a user has it: the program and
  * its tsconfig in a fresh directory, `pulumi-cloudflare-mtls` installed as a copy of the built
  * package under node_modules (so the provider is captured by `require`, as for users), every
- * other dependency linked from the repository. One stack on a local `file://` backend with
- * passphrase secrets, talking to the emulator.
+ * other dependency linked from the repository. One stack (a {@link PulumiStack}) talking to the emulator.
  */
 export class PulumiProject {
   readonly directory: string;
   readonly stack = "e2e";
-  private readonly root: string;
-  private readonly env: NodeJS.ProcessEnv;
 
-  private constructor(root: string, env: NodeJS.ProcessEnv) {
-    this.root = root;
-    this.directory = join(root, "project");
-    this.env = env;
+  private constructor(private readonly engine: PulumiStack) {
+    this.directory = engine.projectDirectory;
   }
 
   /** Lays out the project for `example` (a directory of `examples/`, or an absolute path to a program) and initialises its stack. */
   static async create(example: "basic" | "existing-csr" | "complete-mtls" | (string & {}), emulator: Emulator, credentials: CredentialSource = "environment"): Promise<PulumiProject> {
-    const root = mkdtempSync(join(tmpdir(), `mtls-e2e-${basename(example)}-`));
-    const project = join(root, "project");
-    mkdirSync(project);
-    mkdirSync(join(root, "state"));
-    mkdirSync(join(root, "home"));
-    cpSync(isAbsolute(example) ? example : join(repo, "examples", example), project, { recursive: true });
-    installPackage(project);
-
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: enginePath(pulumiCliBin()),
-      PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_HOME: join(root, "home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      NO_COLOR: "1",
-    };
-    for (const name of ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ZONE_ID"]) delete env[name];
-    if (credentials === "environment") {
-      env["CLOUDFLARE_API_TOKEN"] = emulator.token;
-      env["CLOUDFLARE_BASE_URL"] = emulator.baseUrl;
-    }
-
-    const created = new PulumiProject(root, env);
-    await created.pulumi(["stack", "init", created.stack]);
+    const engine = await PulumiStack.create({
+      prefix: `mtls-e2e-${basename(example)}-`,
+      stackName: "e2e",
+      cliBin: pulumiCliBin(),
+      layOut: (project) => {
+        cpSync(isAbsolute(example) ? example : join(repo, "examples", example), project, { recursive: true });
+        installPackage(project);
+      },
+      ...(credentials === "environment" ? { api: emulator } : {}),
+    });
     if (credentials === "stack-config") {
-      // Through stdin: a value on the command line shows in `ps` and in failure messages, and a
-      // token starting with "-" would be read as a flag.
-      await created.pulumi(["config", "set", "--secret", "cloudflare:apiToken"], { stdin: emulator.token });
-      await created.pulumi(["config", "set", "cloudflare:baseUrl", emulator.baseUrl]);
+      await engine.setSecretConfig("cloudflare:apiToken", emulator.token);
+      await engine.setConfig("cloudflare:baseUrl", emulator.baseUrl);
     }
-    return created;
+    return new PulumiProject(engine);
   }
 
-  /** Runs `pulumi <args>` in the project; rejects when it exits non-zero unless `allowFailure`. */
+  /** Runs `pulumi <args>` in the project, for the CLI's own text or exit code; rejects when it exits non-zero unless `allowFailure`. */
   pulumi(args: string[], options: { allowFailure?: boolean; stdin?: string } = {}): Promise<CommandResult> {
-    return new Promise((resolve, reject) => {
-      const child = execFile("pulumi", ["--non-interactive", ...args], { cwd: this.directory, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        const result = { code, stdout, stderr };
-        if (code !== 0 && options.allowFailure !== true) {
-          reject(new Error(`pulumi ${args.join(" ")} exited ${code}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
-        } else {
-          resolve(result);
-        }
-      });
-      child.stdin?.end(options.stdin ?? "");
-    });
+    return this.engine.cli(args, options);
+  }
+
+  up(options?: OperationOptions): Promise<OperationOutput> {
+    return this.engine.up(options);
+  }
+
+  preview(options?: OperationOptions): Promise<OperationOutput> {
+    return this.engine.preview(options);
+  }
+
+  refresh(options?: Omit<OperationOptions, "diff">): Promise<OperationOutput> {
+    return this.engine.refresh(options);
+  }
+
+  destroy(): Promise<OperationOutput> {
+    return this.engine.destroy();
   }
 
   /** Sets a plain stack config value of the example program. */
   async setConfig(key: string, value: string): Promise<void> {
-    await this.pulumi(["config", "set", key, "--", value]);
+    await this.engine.setConfig(key, value);
+  }
+
+  /** The stack's outputs with secrets in plain text. */
+  outputs(): Promise<Record<string, unknown>> {
+    return this.engine.outputs();
+  }
+
+  async removeConfig(key: string): Promise<void> {
+    await this.engine.removeConfig(key);
   }
 
   /** Replaces the program (`index.ts`) with `source`, as a user pastes code into it. */
@@ -112,10 +87,8 @@ export class PulumiProject {
   }
 
   /** `pulumi stack export`, parsed. */
-  async exportState(): Promise<{ text: string; resources: ExportedResource[] }> {
-    const { stdout } = await this.pulumi(["stack", "export"]);
-    const parsed = JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } };
-    return { text: stdout, resources: parsed.deployment.resources ?? [] };
+  exportState(): Promise<{ text: string; resources: ExportedResource[] }> {
+    return this.engine.exportState();
   }
 
   /** The exported resource of `type` (e.g. "ClientCertificate"); undefined when absent. */
@@ -125,24 +98,13 @@ export class PulumiProject {
 
   /** Removes the stack's state and the temporary directories. */
   async dispose(): Promise<void> {
-    rmSync(this.root, { recursive: true, force: true });
+    this.engine.dispose();
   }
 }
-
 
 /** The CLI's directory: from jest's global setup when it ran, otherwise from ensure.sh (a cache hit is fast). */
 function pulumiCliBin(): string {
   const bin = process.env["PULUMI_MTLS_CLI_BIN"] ?? ensurePulumiCli(repositoryRoot());
   process.env["PULUMI_MTLS_CLI_BIN"] = bin;
   return bin;
-}
-
-/** Whether `value` is a Pulumi secret as stored by the passphrase secrets provider. */
-export function isEncryptedSecret(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" &&
-    typeof (value as Record<string, unknown>)["ciphertext"] === "string"
-  );
 }

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { callApi, type ApiCall } from "../helpers/call-api";
 import { startEmulator, type Emulator } from "./index";
 

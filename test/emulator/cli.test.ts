@@ -1,4 +1,3 @@
-import { describe, expect, test } from "@jest/globals";
 import { X509Certificate } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
 import { startEmulator, type Emulator } from "./index";

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { callApi } from "../helpers/call-api";
 import { startEmulator, type Emulator } from "./index";
 

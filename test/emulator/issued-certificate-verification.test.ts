@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { createHash, createPublicKey, X509Certificate } from "node:crypto";
 import { callApi } from "../helpers/call-api";
 import { generateCsr, type CsrKeyAlgorithm } from "../helpers/csr";

@@ -1,4 +1,3 @@
-import { describe, expect, test } from "@jest/globals";
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
 import { eventually } from "../helpers/eventually";

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
 import { startEmulator, type ClientCertificateResource, type Emulator, type ResultInfo } from "./index";

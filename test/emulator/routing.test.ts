@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { callApi } from "../helpers/call-api";
 import { withEmulator } from "../helpers/with-emulator";
 import { startEmulator, type Emulator } from "./index";

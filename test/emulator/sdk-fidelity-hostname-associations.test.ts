@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import Cloudflare, { BadRequestError, NotFoundError } from "cloudflare";
 import { startEmulator, type Emulator } from "./index";
 

@@ -56,7 +56,6 @@ export interface Emulator {
   /** e.g. http://127.0.0.1:41234/__emulator */
   readonly adminUrl: string;
   readonly port: number;
-  /** The accepted bearer token. */
   readonly token: string;
   readonly caCertificatePem: string;
   /** `certificate_authority` as the API reports it. */

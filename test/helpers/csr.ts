@@ -2,6 +2,7 @@ import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { webcrypto } from "node:crypto";
 import { subjectToX509Name, type CertificateSubject } from "../../provider/certificate-subject";
+import { rsaParameters, webCryptoParameters, type WebCryptoParameters } from "../../provider/key-generation";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -29,31 +30,15 @@ export interface GeneratedCsr {
   readonly privateKeyPem: string;
 }
 
-interface KeyParameters {
-  readonly generate: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams | webcrypto.Algorithm;
-  readonly signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
-}
-
-const RSA_EXPONENT = new Uint8Array([1, 0, 1]);
-const rsa = (modulusLength: number): KeyParameters => ({
-  generate: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength, publicExponent: RSA_EXPONENT },
-  signing: { name: "RSASSA-PKCS1-v1_5" },
-});
-
-const PARAMETERS: Readonly<Record<CsrKeyAlgorithm, KeyParameters>> = {
-  "RSA-1024": rsa(1024),
-  "RSA-2048": rsa(2048),
-  "RSA-3072": rsa(3072),
-  "RSA-4096": rsa(4096),
-  "ECDSA-P256": {
-    generate: { name: "ECDSA", namedCurve: "P-256" },
-    signing: { name: "ECDSA", hash: "SHA-256" } as webcrypto.EcdsaParams,
-  },
-  "ECDSA-P384": {
-    generate: { name: "ECDSA", namedCurve: "P-384" },
-    signing: { name: "ECDSA", hash: "SHA-384" } as webcrypto.EcdsaParams,
-  },
-  Ed25519: { generate: { name: "Ed25519" }, signing: { name: "Ed25519" } },
+/** The provider's parameters for the key types it generates (tests sign as it does); RSA 1024 and Ed25519 beside them. */
+const PARAMETERS: Readonly<Record<CsrKeyAlgorithm, WebCryptoParameters | { generate: webcrypto.Algorithm; sign: webcrypto.Algorithm }>> = {
+  "RSA-1024": rsaParameters(1024),
+  "RSA-2048": webCryptoParameters("RSA_2048"),
+  "RSA-3072": webCryptoParameters("RSA_3072"),
+  "RSA-4096": webCryptoParameters("RSA_4096"),
+  "ECDSA-P256": webCryptoParameters("ECDSA_P256"),
+  "ECDSA-P384": webCryptoParameters("ECDSA_P384"),
+  Ed25519: { generate: { name: "Ed25519" }, sign: { name: "Ed25519" } },
 };
 
 // Per test file (jest isolates modules per file): an RSA 4096 key takes about a second to generate.
@@ -84,7 +69,7 @@ export async function generateCsr(options: GenerateCsrOptions): Promise<Generate
   const keys = options.freshKey === true ? await generateKeyPair(algorithm) : await keyPairFor(algorithm);
   const name = new x509.Name(subjectToX509Name(options));
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-    { name, keys, signingAlgorithm: PARAMETERS[algorithm].signing },
+    { name, keys, signingAlgorithm: PARAMETERS[algorithm].sign },
     webcrypto,
   );
   const lineEnding = options.lineEnding ?? "\n";

@@ -1,8 +1,6 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
-import { engineEnvironment } from "../../scripts/demo/demo-stack";
-import { runCommand, type CommandOutput } from "../../scripts/demo/run-command";
+import { PulumiStack } from "../../scripts/engine/pulumi-stack";
 import { installPackage } from "../helpers/installed-package";
 import type { LiveTarget } from "./live-target";
 
@@ -22,50 +20,39 @@ export interface StackCertificate {
  * token reaches the engine only through the environment of the commands, never their arguments.
  */
 export class LiveStack {
-  private constructor(
-    private readonly root: string,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
+  private constructor(readonly engine: PulumiStack) {}
 
-  static async create(repository: string, enginePath: string, target: LiveTarget): Promise<LiveStack> {
-    const root = mkdtempSync(join(tmpdir(), "cloudflare-mtls-live-"));
+  static async create(repository: string, cliBin: string, target: LiveTarget): Promise<LiveStack> {
+    const engine = await PulumiStack.create({
+      prefix: "cloudflare-mtls-live-",
+      stackName: "live",
+      cliBin,
+      layOut: (project) => {
+        cpSync(join(repository, "test", "live", "program"), project, { recursive: true });
+        installPackage(project, repository);
+      },
+      api: target,
+    });
     try {
-      const project = join(root, "project");
-      for (const directory of ["state", "home", "project"]) mkdirSync(join(root, directory));
-      cpSync(join(repository, "test", "live", "program"), project, { recursive: true });
-      installPackage(project, repository);
-      const stack = new LiveStack(root, { ...engineEnvironment(root, enginePath, target), NO_COLOR: "1" });
-      await stack.pulumi(["stack", "init", "live"]);
-      await stack.setConfig("zoneId", target.zoneId);
-      return stack;
+      await engine.setConfig("zoneId", target.zoneId);
+      return new LiveStack(engine);
     } catch (error) {
-      rmSync(root, { recursive: true, force: true });
+      engine.dispose();
       throw error;
     }
   }
 
-  pulumi(args: readonly string[]): Promise<CommandOutput> {
-    return runCommand("pulumi", ["--non-interactive", ...args], { cwd: join(this.root, "project"), env: this.env, echo: false });
-  }
-
-  async setConfig(key: string, value: string): Promise<void> {
-    await this.pulumi(["config", "set", key, "--", value]);
-  }
-
   async certificates(): Promise<StackCertificate[]> {
-    const { stdout } = await this.pulumi(["stack", "output", "--json", "--show-secrets"]);
-    return (JSON.parse(stdout) as { certificates?: StackCertificate[] }).certificates ?? [];
+    return ((await this.engine.outputs())["certificates"] as StackCertificate[] | undefined) ?? [];
   }
 
   /** How many resources the state holds, the stack itself excluded. */
   async resourceCount(): Promise<number> {
-    const { stdout } = await this.pulumi(["stack", "export"]);
-    const resources = (JSON.parse(stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
+    const { resources } = await this.engine.exportState();
     return resources.filter((resource) => !resource.type.startsWith("pulumi:")).length;
   }
 
   dispose(): void {
-    rmSync(this.root, { recursive: true, force: true });
+    this.engine.dispose();
   }
 }
-

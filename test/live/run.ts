@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { enginePath, ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
+import { ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
 import { startEmulator, type Emulator } from "../emulator";
 import type { SweepAction } from "./certificate-sweep";
@@ -109,7 +109,7 @@ async function runSuite(target: LiveTarget, options: { waitSeconds: number }): P
     if (interruption !== undefined) throw new Error(interruption);
 
     console.log(`\n== lifecycle through the Pulumi engine (${before.acceptedKeyAlgorithms.join(", ")})`);
-    stack = await LiveStack.create(repository, enginePath(ensurePulumiCli(repository)), target);
+    stack = await LiveStack.create(repository, ensurePulumiCli(repository), target);
     steps = await runStackLifecycle(stack, api, target, {
       prefix,
       keyAlgorithms: before.acceptedKeyAlgorithms,
@@ -130,7 +130,7 @@ async function runSuite(target: LiveTarget, options: { waitSeconds: number }): P
     console.log("\n== cleanup");
     if (stack !== undefined) {
       try {
-        if ((await stack.resourceCount()) > 0) await stack.pulumi(["destroy", "--yes"]);
+        if ((await stack.resourceCount()) > 0) await stack.engine.destroy();
       } catch (error) {
         problems.push(`pulumi destroy during cleanup failed: ${(error as Error).message}`);
       }

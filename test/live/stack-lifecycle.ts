@@ -41,10 +41,10 @@ export async function runStackLifecycle(
     {
       name: `up issues one certificate per key type (${options.keyAlgorithms.join(", ")})`,
       run: async () => {
-        await stack.setConfig("commonNamePrefix", options.prefix);
-        await stack.setConfig("keyAlgorithms", options.keyAlgorithms.join(","));
-        await stack.setConfig("firstValidityDays", "30");
-        await stack.pulumi(["up", "--yes"]);
+        await stack.engine.setConfig("commonNamePrefix", options.prefix);
+        await stack.engine.setConfig("keyAlgorithms", options.keyAlgorithms.join(","));
+        await stack.engine.setConfig("firstValidityDays", "30");
+        await stack.engine.up();
         issued = await stack.certificates();
         for (const certificate of issued) options.onIssued(certificate.id);
         check(issued.length === options.keyAlgorithms.length, `the stack holds ${issued.length} certificates, not ${options.keyAlgorithms.length}`);
@@ -72,14 +72,14 @@ export async function runStackLifecycle(
     {
       name: "a second up changes nothing",
       run: async () => {
-        await stack.pulumi(["up", "--yes", "--expect-no-changes"]);
+        await stack.engine.up({ expectNoChanges: true });
         return "pulumi up --expect-no-changes succeeded";
       },
     },
     {
       name: "refresh finds no drift",
       run: async () => {
-        await stack.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+        await stack.engine.refresh({ expectNoChanges: true });
         return "pulumi refresh --expect-no-changes succeeded";
       },
     },
@@ -87,8 +87,8 @@ export async function runStackLifecycle(
       name: "a new validity replaces the first certificate and revokes the old one",
       run: async () => {
         const old = first(issued);
-        await stack.setConfig("firstValidityDays", "31");
-        await stack.pulumi(["up", "--yes"]);
+        await stack.engine.setConfig("firstValidityDays", "31");
+        await stack.engine.up();
         issued = await stack.certificates();
         for (const certificate of issued) options.onIssued(certificate.id);
         const replaced = first(issued);
@@ -101,7 +101,7 @@ export async function runStackLifecycle(
     {
       name: "destroy revokes every certificate and empties the state",
       run: async () => {
-        await stack.pulumi(["destroy", "--yes"]);
+        await stack.engine.destroy();
         const left = await stack.resourceCount();
         check(left === 0, `${left} resources left in state`);
         const statuses = await Promise.all(issued.map(async (certificate) => `${certificate.id} ${await statusOf(api, certificate.id)}`));
