@@ -81,7 +81,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     const client = this.client();
     let issued: ApiClientCertificate;
     try {
-      issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, { ...this.options.issue, ledger: this.ledger });
+      const request = { csr: inputs.csr, validityDays: inputs.validityDays, coexistingIds: inputs.coexistingCertificateIds ?? [] };
+      issued = await issueClientCertificate(client, inputs.zoneId, request, { ...this.options.issue, ledger: this.ledger });
     } catch (error) {
       if (!(error instanceof UnrecordableCertificateError)) throw error;
       // Only what the request tells is known of it; refresh or the next up reads the rest.

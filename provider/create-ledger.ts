@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ApiClientCertificate } from "./api-types";
 import { csrDer } from "./csr";
 
 /**
@@ -12,11 +13,13 @@ export interface CreateLedger {
   recordedIds: string[];
   /** Creates whose POST has not settled yet, by request key. */
   inFlight: Array<{ key: string; settled: Promise<void> }>;
+  /** Each zone's active certificates, listed once before this process's first create in it. */
+  zoneListings: Array<{ zoneId: string; active: Promise<ApiClientCertificate[]> }>;
 }
 
 /** An empty ledger. */
 export function newCreateLedger(): CreateLedger {
-  return { recordedIds: [], inFlight: [] };
+  return { recordedIds: [], inFlight: [], zoneListings: [] };
 }
 
 /** Identifies "the same request": zone, CSR (by DER, so line endings do not matter) and validity. */

@@ -134,3 +134,19 @@ export class AdoptionError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A create found active certificates for the same zone, CSR and validity that no state records,
+ * issued recently: possibly an interrupted `pulumi up`'s. Nothing was sent; the message names each
+ * one and the ways forward (adopt, revoke, or declare it coexisting).
+ */
+export class UnrecordedCertificateError extends Error {
+  constructor(
+    message: string,
+    /** The certificates found. */
+    readonly certificateIds: readonly string[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
