@@ -127,6 +127,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
       if (error instanceof NotFoundError) return {};
       throw error;
     }
+    // Managed by this stack: a create in this deployment must not take it for an interrupted one's.
+    if (!this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);
     const recordedCsr = props?.["csr"];
     const csr = typeof recordedCsr === "string" && sameCsr(recordedCsr, outs.csr) ? recordedCsr : outs.csr;
     const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays, ...(outs.renewBeforeDays === undefined ? {} : { renewBeforeDays: outs.renewBeforeDays }) };
