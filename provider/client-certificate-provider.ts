@@ -7,15 +7,12 @@ import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
 import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
-import { AuthenticationError, CloudflareApiError, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
+import { AuthenticationError, CloudflareApiError, CODE_ALREADY_REVOKED, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
 import { adoptClientCertificate, claimForAdoption } from "./adopt-client-certificate";
 import { reactivateOrAccept } from "./reactivate-client-certificate";
 import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
-
-/** Cloudflare's "already deleted" answer to revoking a revoked certificate. */
-const CODE_ALREADY_REVOKED = 1407;
 
 /** Properties as the engine hands them over: any may be missing, unknown or of the wrong type. */
 type Unvalidated<T> = { readonly [K in keyof T]?: unknown };

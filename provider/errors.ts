@@ -111,6 +111,9 @@ export class IssuedWithErrorsError extends Error {
   }
 }
 
+/** Cloudflare's error code for revoking a certificate that is already revoked ("already deleted"). */
+export const CODE_ALREADY_REVOKED = 1407;
+
 /** Formats Cloudflare's `errors[]` as "Cloudflare error 1407: already revoked; ...". */
 export function formatApiErrors(errors: readonly ApiMessage[]): string {
   if (errors.length === 0) return "no error details in the response";
