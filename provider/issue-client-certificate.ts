@@ -59,11 +59,11 @@ export async function issueClientCertificate(
 ): Promise<ApiClientCertificate> {
   const ledger = options.ledger ?? newCreateLedger();
   const now = options.now ?? Date.now;
+  const key = createRequestKey(zoneId, request);
   const existedBefore = await listBeforeIssuing(client, ledger, zoneId);
-  const twins = unrecordedTwins(existedBefore, ledger, { zoneId, csr: request.csr, validityDays: request.validityDays, coexistingIds: request.coexistingIds ?? [], now: now() });
+  const twins = unrecordedTwins(existedBefore, ledger, { key, zoneId, csr: request.csr, validityDays: request.validityDays, coexistingIds: request.coexistingIds ?? [], now: now() });
   if (twins.length > 0) throw new UnrecordedCertificateError(unrecordedTwinsMessage(zoneId, twins), twins.map((twin) => twin.id));
 
-  const key = createRequestKey(zoneId, request);
   const startedAt = now();
   const settle = markInFlight(ledger, key);
   let error: unknown;

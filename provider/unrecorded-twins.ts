@@ -15,6 +15,8 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The request a create is about to send. */
 export interface TwinQuery {
+  /** {@link createRequestKey} of the request. */
+  key: string;
   zoneId: string;
   csr: string;
   validityDays: number;
@@ -44,19 +46,33 @@ export function activeBeforeIssuing(client: CloudflareClient, ledger: CreateLedg
  * the program did not declare as coexisting. Each may be the certificate of a create whose
  * `pulumi up` was killed before the answer arrived: issuing another would leave it an orphan.
  *
- * Replacements and renewals are not reported: the engine diffs the replaced resource first, which
- * records its certificate in the ledger.
+ * Replacements and renewals are not reported. The engine diffs the replaced resource first, which
+ * records its certificate; a replacement forced with `pulumi up --replace` is not diffed, but its
+ * `check` saw the resource's recorded request ({@link noteExistingRequest}), so one unrecorded
+ * certificate for that request is taken to be that resource's own, as long as no other is there.
  */
 export function unrecordedTwins(listed: readonly ApiClientCertificate[], ledger: CreateLedger, query: TwinQuery): ApiClientCertificate[] {
-  return listed.filter(
+  const matching = listed.filter(
     (certificate) =>
       certificate.status === "active" &&
       certificate.validity_days === query.validityDays &&
-      !ledger.recordedIds.includes(certificate.id) &&
       !query.coexistingIds.includes(certificate.id) &&
-      issuedWithinWindow(certificate, query.now) &&
       sameCsr(certificate.csr, query.csr),
   );
+  const unrecorded = matching.filter((certificate) => !ledger.recordedIds.includes(certificate.id));
+  const heldByExistingResource = ledger.existingRequests.includes(query.key) ? 1 : 0;
+  const explained = Math.max(0, heldByExistingResource - (matching.length - unrecorded.length));
+  if (unrecorded.length <= explained) return [];
+  return unrecorded.filter((certificate) => issuedWithinWindow(certificate, query.now));
+}
+
+/**
+ * Notes, from `check` of an existing resource, that a certificate for `key` is held by a resource
+ * of this deployment. Kept once per request: two resources with the same request count as one,
+ * which can only make the twin check stricter.
+ */
+export function noteExistingRequest(ledger: CreateLedger, key: string): void {
+  if (!ledger.existingRequests.includes(key)) ledger.existingRequests.push(key);
 }
 
 function issuedWithinWindow(certificate: ApiClientCertificate, now: number): boolean {

@@ -1,6 +1,8 @@
 import { ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs } from "../provider";
 import { UnrecordedCertificateError } from "../provider/errors";
-import { TWIN_WINDOW_MS } from "../provider/unrecorded-twins";
+import type { ApiClientCertificate } from "../provider/api-types";
+import { createRequestKey, newCreateLedger } from "../provider/create-ledger";
+import { noteExistingRequest, TWIN_WINDOW_MS, unrecordedTwins } from "../provider/unrecorded-twins";
 import { startEmulator, type Emulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { rejection } from "./helpers/rejection";
@@ -119,6 +121,22 @@ describe("legitimate twins in the same deployment are never reported", () => {
     expect(emulator.certificates(zoneId).filter((certificate) => certificate.status === "active")).toHaveLength(2);
   });
 
+  test("a replacement forced with pulumi up --replace, which the engine does not diff: check saw the resource", async () => {
+    const old = await deployment().create(inputs);
+    const replacing = deployment();
+    const checked = await replacing.check({ ...inputs, __provider: "…" }, { ...inputs, __provider: "…" });
+    const replacement = await replacing.create(checked.inputs);
+    expect(replacement.id).not.toBe(old.id);
+    expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([old.id, replacement.id]);
+  });
+
+  test("a new resource's check explains nothing: only an existing resource holds a certificate", async () => {
+    const orphan = await issuedElsewhere();
+    const fresh = deployment();
+    const checked = await fresh.check({}, inputs);
+    expect((await rejection(fresh.create(checked.inputs))).message).toContain(`in no state of this deployment: ${orphan}`);
+  });
+
   test("a refreshed resource's certificate", async () => {
     const old = await deployment().create(inputs);
     const refreshing = deployment();
@@ -155,4 +173,48 @@ test("a listing that fails sends no POST and says nothing was sent", async () =>
     new RegExp(`^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first \\(to find any that an interrupted update issued\\) failed: listing client certificates`),
   );
   expect(lines()).toEqual([LISTING]);
+});
+
+describe("unrecordedTwins: which unrecorded certificates an existing resource of the deployment explains", () => {
+  const now = Date.parse("2026-11-29T12:00:00Z");
+  const key = createRequestKey(zoneId, { csr, validityDays: 90 });
+  const query = { key, zoneId, csr, validityDays: 90, coexistingIds: [], now };
+  const certificate = (id: string, hoursAgo: number): ApiClientCertificate =>
+    ({ id: id.repeat(32), csr, validity_days: 90, status: "active", issued_on: new Date(now - hoursAgo * HOUR_MS).toISOString() }) as ApiClientCertificate;
+
+  test("none for a new resource: a recent one is reported", () => {
+    expect(unrecordedTwins([certificate("a", 1)], newCreateLedger(), query).map((twin) => twin.id)).toEqual(["a".repeat(32)]);
+  });
+
+  test("one, when the existing resource's own certificate is not recorded (--replace)", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, key);
+    expect(unrecordedTwins([certificate("a", 1)], ledger, query)).toEqual([]);
+  });
+
+  test("none once its certificate is recorded (it was diffed): a recent orphan is reported", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, key);
+    ledger.recordedIds.push("a".repeat(32));
+    expect(unrecordedTwins([certificate("a", 1), certificate("b", 1)], ledger, query).map((twin) => twin.id)).toEqual(["b".repeat(32)]);
+  });
+
+  test("one only: beside an old unrecorded certificate of the resource, a recent orphan is still reported", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, key);
+    expect(unrecordedTwins([certificate("a", 24 * 30), certificate("b", 1)], ledger, query).map((twin) => twin.id)).toEqual(["b".repeat(32)]);
+  });
+
+  test("the same request checked twice still explains one", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, key);
+    noteExistingRequest(ledger, key);
+    expect(unrecordedTwins([certificate("a", 1), certificate("b", 1)], ledger, query)).toHaveLength(2);
+  });
+
+  test("another request's resource explains nothing", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, createRequestKey(zoneId, { csr, validityDays: 91 }));
+    expect(unrecordedTwins([certificate("a", 1)], ledger, query)).toHaveLength(1);
+  });
 });

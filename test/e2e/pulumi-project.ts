@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
@@ -99,6 +99,25 @@ export class PulumiProject {
       });
       child.stdin?.end(options.stdin ?? "");
     });
+  }
+
+  /**
+   * Starts `pulumi <args>` in a process group of its own, for a test that kills it mid-operation as
+   * a CI timeout or an OOM kill does: `killHard()` sends SIGKILL to the CLI and every plugin it started.
+   */
+  start(args: string[]): { killHard(): void; exited: Promise<CommandResult> } {
+    const child = spawn("pulumi", ["--non-interactive", ...args], { cwd: this.directory, env: this.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<CommandResult>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128 + 9), stdout, stderr })));
+    return {
+      killHard: () => {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      },
+      exited,
+    };
   }
 
   /** Sets a plain stack config value of the example program. */
