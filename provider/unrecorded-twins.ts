@@ -46,10 +46,12 @@ export function activeBeforeIssuing(client: CloudflareClient, ledger: CreateLedg
  * the program did not declare as coexisting. Each may be the certificate of a create whose
  * `pulumi up` was killed before the answer arrived: issuing another would leave it an orphan.
  *
- * Replacements and renewals are not reported. The engine diffs the replaced resource first, which
- * records its certificate; a replacement forced with `pulumi up --replace` is not diffed, but its
- * `check` saw the resource's recorded request ({@link noteExistingRequest}), so one unrecorded
- * certificate for that request is taken to be that resource's own, as long as no other is there.
+ * Replacements and renewals are not reported: the engine diffs the replaced resource first, which
+ * records its certificate, and `check` of an existing resource notes its request
+ * ({@link noteExistingRequest}), so one unrecorded certificate for that request is taken to be that
+ * resource's own as long as no other is there. A replacement forced with `pulumi up --replace`, a
+ * tainted resource or `replaceWith` is neither diffed nor checked with its old inputs: the engine
+ * shows the provider nothing of the old certificate, so one issued within the window is reported.
  */
 export function unrecordedTwins(listed: readonly ApiClientCertificate[], ledger: CreateLedger, query: TwinQuery): ApiClientCertificate[] {
   const matching = listed.filter(

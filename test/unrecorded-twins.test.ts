@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs } from "../provider";
 import { UnrecordedCertificateError } from "../provider/errors";
 import type { ApiClientCertificate } from "../provider/api-types";
@@ -6,6 +7,7 @@ import { noteExistingRequest, TWIN_WINDOW_MS, unrecordedTwins } from "../provide
 import { startEmulator, type Emulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { rejection } from "./helpers/rejection";
+import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 
 // A `pulumi up` killed while Cloudflare's answer to a create is in flight leaves an active
 // certificate no state knows about. The next deployment's create must not issue a second one
@@ -121,11 +123,11 @@ describe("legitimate twins in the same deployment are never reported", () => {
     expect(emulator.certificates(zoneId).filter((certificate) => certificate.status === "active")).toHaveLength(2);
   });
 
-  test("a replacement forced with pulumi up --replace, which the engine does not diff: check saw the resource", async () => {
+  test("an existing resource whose check ran but whose diff has not: its own certificate is explained", async () => {
     const old = await deployment().create(inputs);
     const replacing = deployment();
-    const checked = await replacing.check({ ...inputs, __provider: "…" }, { ...inputs, __provider: "…" });
-    const replacement = await replacing.create(checked.inputs);
+    const checked = await replacing.check(inputs, inputs);
+    const replacement = await replacing.create(checked.inputs as ClientCertificateInputs);
     expect(replacement.id).not.toBe(old.id);
     expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([old.id, replacement.id]);
   });
@@ -134,7 +136,7 @@ describe("legitimate twins in the same deployment are never reported", () => {
     const orphan = await issuedElsewhere();
     const fresh = deployment();
     const checked = await fresh.check({}, inputs);
-    expect((await rejection(fresh.create(checked.inputs))).message).toContain(`in no state of this deployment: ${orphan}`);
+    expect((await rejection(fresh.create(checked.inputs as ClientCertificateInputs))).message).toContain(`in no state of this deployment: ${orphan}`);
   });
 
   test("a refreshed resource's certificate", async () => {
@@ -216,5 +218,25 @@ describe("unrecordedTwins: which unrecorded certificates an existing resource of
     const ledger = newCreateLedger();
     noteExistingRequest(ledger, createRequestKey(zoneId, { csr, validityDays: 91 }));
     expect(unrecordedTwins([certificate("a", 1)], ledger, query)).toHaveLength(1);
+  });
+});
+
+describe("a hostile answer to the listing sends no POST", () => {
+  const hostileProvider = (api: ScriptedApi) =>
+    new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxRetries: 1 }, sleep: async () => undefined } });
+
+  test.each([
+    ["a result of the wrong type", (response: ServerResponse) => sendEnvelope(response, 200, { result: "nope" })],
+    ["certificates without ids", (response: ServerResponse) => sendEnvelope(response, 200, { result: [{ status: "active" }], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } })],
+    ["an HTML 502 page", (response: ServerResponse) => response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>")],
+  ])("%s", async (_name, answer) => {
+    await withScriptedApi(
+      (_request, response) => answer(response),
+      async (api) => {
+        const error = await rejection(hostileProvider(api).create(inputs));
+        expect(error.message).toMatch(new RegExp(`^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first`));
+        expect(api.requests.every((request) => request.method === "GET")).toBe(true);
+      },
+    );
   });
 });
