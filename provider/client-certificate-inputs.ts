@@ -16,7 +16,15 @@ export interface ClientCertificateInputs {
    * never causes a diff.
    */
   adoptCertificateId?: string;
+  /**
+   * Existing certificates for the same zone, CSR and validity that a new certificate may be issued
+   * beside (another stack's, or a renamed resource's). Read only when a certificate is issued.
+   */
+  coexistingCertificateIds?: string[];
 }
+
+/** More coexisting certificates than anyone declares on purpose: a list pasted by mistake. */
+const MAX_COEXISTING_IDS = 100;
 
 /**
  * The longest validity accepted: 15 years, the longest the Cloudflare dashboard offers.
@@ -66,6 +74,9 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
       failures.push({ property: "adoptCertificateId", reason: `adoptCertificateId ${problem}; \`npx pulumi-cloudflare-mtls list --zone <zone id>\` lists the ids` });
     }
   }
+  const coexistingProblem = describeInvalidCoexisting(news["coexistingCertificateIds"]);
+  if (coexistingProblem !== undefined) failures.push({ property: "coexistingCertificateIds", reason: `coexistingCertificateIds ${coexistingProblem}` });
+
   // The resource exists: it was adopted or issued when it was created, so the input has done its part.
   const exists = resourceExists(olds);
   if (exists) delete inputs["adoptCertificateId"];
@@ -93,6 +104,19 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
 /** Whether `olds` are the recorded inputs of a resource (a new one has none). */
 function resourceExists(olds: unknown): boolean {
   return typeof olds === "object" && olds !== null && Object.keys(olds).some((key) => key !== "__provider");
+}
+
+/** Kept on existing resources too: a replacement issues a certificate, and may meet the same twins. */
+function describeInvalidCoexisting(value: unknown): string | undefined {
+  if (value === undefined || isUnknown(value)) return undefined;
+  if (!Array.isArray(value)) return `must be a list of certificate ids, got ${describeValue(value)}`;
+  if (value.length > MAX_COEXISTING_IDS) return `lists ${value.length} certificates; at most ${MAX_COEXISTING_IDS} are accepted`;
+  for (const [index, id] of value.entries()) {
+    if (isUnknown(id)) continue;
+    const problem = describeInvalidId(id);
+    if (problem !== undefined) return `[${index}] ${problem}; \`npx pulumi-cloudflare-mtls list --zone <zone id>\` lists the ids`;
+  }
+  return undefined;
 }
 
 function describeInvalidValidity(value: unknown): string | undefined {

@@ -1,21 +1,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ApiClientCertificate } from "./api-types";
 import { CloudflareClient, type CloudflareClientOptions } from "./cloudflare-client";
-import { newCreateLedger, type CreateLedger } from "./create-ledger";
+import { createRequestKey, newCreateLedger, type CreateLedger } from "./create-ledger";
 import { checkClientCertificateInputs, type ClientCertificateInputs } from "./client-certificate-inputs";
 import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
 import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
-import { AuthenticationError, CloudflareApiError, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
+import { AuthenticationError, CloudflareApiError, CODE_ALREADY_REVOKED, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
 import { adoptClientCertificate, claimForAdoption } from "./adopt-client-certificate";
 import { reactivateOrAccept } from "./reactivate-client-certificate";
 import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
-
-/** Cloudflare's "already deleted" answer to revoking a revoked certificate. */
-const CODE_ALREADY_REVOKED = 1407;
+import { noteExistingRequest } from "./unrecorded-twins";
 
 /** Properties as the engine hands them over: any may be missing, unknown or of the wrong type. */
 type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
@@ -58,6 +56,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   /** Validates inputs before any API call and canonicalises the CSR. */
   async check(olds: Unvalidated<ClientCertificateInputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
     const { inputs, failures } = await checkClientCertificateInputs(news, olds);
+    const held = recordedRequestKey(olds);
+    if (held !== undefined) noteExistingRequest(this.ledger, held);
     return { inputs: inputs as unknown as ClientCertificateInputs, failures };
   }
 
@@ -81,7 +81,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     const client = this.client();
     let issued: ApiClientCertificate;
     try {
-      issued = await issueClientCertificate(client, inputs.zoneId, { csr: inputs.csr, validityDays: inputs.validityDays }, { ...this.options.issue, ledger: this.ledger });
+      const request = { csr: inputs.csr, validityDays: inputs.validityDays, coexistingIds: inputs.coexistingCertificateIds ?? [] };
+      issued = await issueClientCertificate(client, inputs.zoneId, request, { ...this.options.issue, ledger: this.ledger });
     } catch (error) {
       if (!(error instanceof UnrecordableCertificateError)) throw error;
       // Only what the request tells is known of it; refresh or the next up reads the rest.
@@ -126,6 +127,8 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
       if (error instanceof NotFoundError) return {};
       throw error;
     }
+    // Managed by this stack: a create in this deployment must not take it for an interrupted one's.
+    if (!this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);
     const recordedCsr = props?.["csr"];
     const csr = typeof recordedCsr === "string" && sameCsr(recordedCsr, outs.csr) ? recordedCsr : outs.csr;
     const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays, ...(outs.renewBeforeDays === undefined ? {} : { renewBeforeDays: outs.renewBeforeDays }) };
@@ -195,6 +198,18 @@ function issuedWithErrors(inputs: ClientCertificateInputs, id: string, known: ob
   const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
   const properties = providerText === undefined ? { ...known } : { ...known, __provider: providerText };
   return new IssuedWithErrorsError(id, properties, reasons);
+}
+
+/** The request key of an existing resource's recorded inputs, or undefined for a new resource. */
+function recordedRequestKey(olds: Unvalidated<ClientCertificateInputs>): string | undefined {
+  const { zoneId, csr, validityDays } = olds;
+  if (typeof zoneId !== "string" || typeof csr !== "string" || typeof validityDays !== "number") return undefined;
+  try {
+    return createRequestKey(zoneId, { csr, validityDays });
+  } catch {
+    // A recorded CSR that no longer parses holds no certificate this check could match.
+    return undefined;
+  }
 }
 
 function zoneOf(props: Unvalidated<ClientCertificateOutputs> | undefined, action: string): string {

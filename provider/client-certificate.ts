@@ -36,6 +36,16 @@ export interface ClientCertificateArgs {
    * @example "9f2c4e0d8b7a4c1e9d3f6a5b2c1d0e9f"
    */
   adoptCertificateId?: pulumi.Input<string>;
+  /**
+   * Certificates for the same zone, CSR and validity that this one may be issued beside, on purpose:
+   * another stack's that shares the CSR, or a renamed resource's. Without it, issuing fails while such
+   * a certificate, issued within the last day, is in no state of this deployment: it may be the one
+   * an interrupted `pulumi up` issued (see the README, "When `pulumi up` is interrupted"). The error
+   * names each one. Read only when a certificate is issued; changing it causes no diff.
+   * @default [] (issue beside no unrecorded certificate)
+   * @example ["0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"]
+   */
+  coexistingCertificateIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Each output as the `pulumi.Output` a resource declares it: optional ones may be `undefined`. */
@@ -72,7 +82,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     super(
       new ClientCertificateProvider(),
       name,
-      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId },
+      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId, coexistingCertificateIds: args.coexistingCertificateIds },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),
       "cloudflare-mtls",
       "ClientCertificate",

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ApiClientCertificate } from "./api-types";
 import { csrDer } from "./csr";
 
 /**
@@ -11,10 +12,14 @@ export interface CreateLedger {
   recordedIds: string[];
   /** Creates whose POST has not settled yet, by request key. */
   inFlight: Array<{ key: string; settled: Promise<void> }>;
+  /** Request keys of existing resources `check` has seen: each holds a certificate for that request. */
+  existingRequests: string[];
+  /** Each zone's active certificates, listed once before this process's first create in it. */
+  zoneListings: Array<{ zoneId: string; active: Promise<ApiClientCertificate[]> }>;
 }
 
 export function newCreateLedger(): CreateLedger {
-  return { recordedIds: [], inFlight: [] };
+  return { recordedIds: [], inFlight: [], existingRequests: [], zoneListings: [] };
 }
 
 /** Identifies "the same request": zone, CSR (by DER, so line endings do not matter) and validity. */

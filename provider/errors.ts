@@ -111,6 +111,9 @@ export class IssuedWithErrorsError extends Error {
   }
 }
 
+/** Cloudflare's error code for revoking a certificate that is already revoked ("already deleted"). */
+export const CODE_ALREADY_REVOKED = 1407;
+
 /** Formats Cloudflare's `errors[]` as "Cloudflare error 1407: already revoked; ...". */
 export function formatApiErrors(errors: readonly ApiMessage[]): string {
   if (errors.length === 0) return "no error details in the response";
@@ -131,6 +134,22 @@ export class UncertainOutcomeError extends CloudflareApiError {}
 export class AdoptionError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A create found active certificates for the same zone, CSR and validity that no state records,
+ * issued recently: possibly an interrupted `pulumi up`'s. Nothing was sent; the message names each
+ * one and the ways forward (adopt, revoke, or declare it coexisting).
+ */
+export class UnrecordedCertificateError extends Error {
+  constructor(
+    message: string,
+    /** The certificates found. */
+    readonly certificateIds: readonly string[],
+  ) {
+    super(message);
     this.name = new.target.name;
   }
 }

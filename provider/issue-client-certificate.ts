@@ -4,10 +4,9 @@ import type { CloudflareClient } from "./cloudflare-client";
 import { sameCsr, spkiSha256 } from "./csr";
 import { delay } from "./delay";
 import { createRequestKey, markInFlight, newCreateLedger, othersSettled, type CreateLedger } from "./create-ledger";
-import { CloudflareApiError, ContractViolationError, UncertainOutcomeError } from "./errors";
-
-/** Tolerated clock difference between this machine and Cloudflare when matching a lost create. */
-const CLOCK_SKEW_MS = 5 * 60_000;
+import { CloudflareApiError, ContractViolationError, UncertainOutcomeError, UnrecordedCertificateError } from "./errors";
+import { unrecordedTwinsMessage } from "./unrecorded-certificate-message";
+import { activeBeforeIssuing, CLOCK_SKEW_MS, unrecordedTwins } from "./unrecorded-twins";
 
 /** Options of {@link issueClientCertificate}. */
 export interface IssueOptions {
@@ -20,16 +19,28 @@ export interface IssueOptions {
    */
   ledger?: CreateLedger;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock, in epoch milliseconds. @default Date.now */
+  now?: () => number;
 }
 
 /** The request of a create. */
 interface CreateRequest {
   csr: string;
   validityDays: number;
+  /** Existing certificates for the same request that the program lets this one be issued beside. */
+  coexistingIds?: readonly string[];
 }
 
 /**
- * Issues a certificate with one POST and records its id in the ledger. When the outcome of that
+ * Issues a certificate with one POST and records its id in the ledger.
+ *
+ * Before the POST, it refuses to issue beside an active certificate for the same zone, CSR and
+ * validity that was issued recently and that no resource of this deployment recorded: that may be
+ * the certificate of a `pulumi up` killed before Cloudflare's answer arrived, which would otherwise
+ * stay active and unmanaged ({@link UnrecordedCertificateError}, naming it and the ways forward).
+ * The zone is listed once per deployment for this, not once per certificate.
+ *
+ * When the outcome of that
  * POST is unknown (timeout, dropped connection, 5xx, unreadable answer) it does not blindly
  * retry, which could issue a second certificate: it waits until no other create for the same zone,
  * CSR and validity is in flight in this process, lists the zone's active certificates and adopts
@@ -47,12 +58,17 @@ export async function issueClientCertificate(
   options: IssueOptions = {},
 ): Promise<ApiClientCertificate> {
   const ledger = options.ledger ?? newCreateLedger();
+  const now = options.now ?? Date.now;
   const key = createRequestKey(zoneId, request);
-  const startedAt = Date.now();
+  const existedBefore = await listBeforeIssuing(client, ledger, zoneId);
+  const twins = unrecordedTwins(existedBefore, ledger, { key, zoneId, csr: request.csr, validityDays: request.validityDays, coexistingIds: request.coexistingIds ?? [], now: now() });
+  if (twins.length > 0) throw new UnrecordedCertificateError(unrecordedTwinsMessage(zoneId, twins), twins.map((twin) => twin.id));
+
+  const startedAt = now();
   const settle = markInFlight(ledger, key);
   let error: unknown;
   try {
-    const issued = await client.createClientCertificate(zoneId, request);
+    const issued = await client.createClientCertificate(zoneId, { csr: request.csr, validityDays: request.validityDays });
     ledger.recordedIds.push(issued.id);
     return issued;
   } catch (caught) {
@@ -72,13 +88,27 @@ export async function issueClientCertificate(
   const sleep = options.sleep ?? delay;
   for (let look = 0; look < 2; look++) {
     if (look > 0) await sleep(options.settleDelayMs ?? 3_000);
-    const issued = await claimIssuedSince(client, zoneId, request, startedAt, uncertain, ledger.recordedIds);
+    const issued = await claimIssuedSince(client, zoneId, request, startedAt, uncertain, ledger.recordedIds, existedBefore);
     if (issued !== undefined) return issued;
   }
   throw new CloudflareApiError(
     `${uncertain.message}; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again`,
     { cause: uncertain, ...(uncertain.status === undefined ? {} : { status: uncertain.status }), errors: [...uncertain.errors] },
   );
+}
+
+/** The zone's active certificates before this deployment issued any; a failure means nothing was sent. */
+async function listBeforeIssuing(client: CloudflareClient, ledger: CreateLedger, zoneId: string): Promise<ApiClientCertificate[]> {
+  try {
+    return await activeBeforeIssuing(client, ledger, zoneId);
+  } catch (error) {
+    if (!(error instanceof CloudflareApiError)) throw error;
+    throw new CloudflareApiError(
+      `creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first ` +
+        `(to find any that an interrupted update issued) failed: ${error.message}`,
+      { cause: error, ...(error.status === undefined ? {} : { status: error.status }), errors: [...error.errors] },
+    );
+  }
 }
 
 /**
@@ -130,6 +160,7 @@ async function claimIssuedSince(
   startedAt: number,
   original: CloudflareApiError,
   recordedIds: string[],
+  existedBefore: readonly ApiClientCertificate[],
 ): Promise<ApiClientCertificate | undefined> {
   let active: ApiClientCertificate[];
   try {
@@ -144,6 +175,8 @@ async function claimIssuedSince(
   const issuedAt = (certificate: ApiClientCertificate): number => Date.parse(certificate.issued_on ?? "") || Number.POSITIVE_INFINITY;
   const candidates = active
     .filter((certificate) => certificate.status === "active" && !recordedIds.includes(certificate.id))
+    // Listed before the POST, so not its result (a certificate the program declared coexisting).
+    .filter((certificate) => !existedBefore.some((existing) => existing.id === certificate.id))
     .filter((certificate) => certificate.validity_days === request.validityDays && sameCsr(certificate.csr, request.csr))
     .filter((certificate) => issuedAt(certificate) >= startedAt - CLOCK_SKEW_MS);
   if (candidates.length > 1) {

@@ -100,14 +100,19 @@ function textLength(record: object): number {
  * bounds the text held, and says after each page whether to go on ({@link afterPage}).
  */
 export class CertificateListing {
-  private readonly byId = new Map<string, ApiClientCertificate>();
-  private chars = 0;
+  private readonly byId: Map<string, ApiClientCertificate>;
+  private chars: number;
 
   /** @param operation what the listing is, for error messages: "listing client certificates in zone 023e…" */
   constructor(
     private readonly requestedPerPage: number,
     private readonly operation: string,
-  ) {}
+  ) {
+    // Set here, not as field initializers: Pulumi's closure serializer rebuilds a class from its
+    // constructor's text, so initializers outside it are lost in a provider serialized by value.
+    this.byId = new Map();
+    this.chars = 0;
+  }
 
   /** The distinct certificates listed so far, in the order first seen. */
   get certificates(): ApiClientCertificate[] {

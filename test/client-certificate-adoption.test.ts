@@ -231,7 +231,7 @@ describe("an adopted certificate afterwards", () => {
     expect(inputs).not.toHaveProperty("adoptCertificateId");
     const { id: replacement } = await provider().create(inputs as ClientCertificateInputs);
     expect(replacement).not.toBe(id);
-    expect(emulator.requests().map((request) => request.method)).toEqual(["POST"]);
+    expect(lines()).toEqual([`GET /zones/${zoneId}/client_certificates`, `POST /zones/${zoneId}/client_certificates`]);
   });
 
   test("refresh reads it back with stable inputs", async () => {

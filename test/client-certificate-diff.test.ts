@@ -14,6 +14,7 @@ describe("diffClientCertificate", () => {
     { name: "the same CSR without trailing newline", olds: recorded, news: { ...inputs, csr: csr.trimEnd() }, want: { changes: false, replaces: [] } },
     { name: "the same CSR with escaped newlines", olds: recorded, news: { ...inputs, csr: csr.trim().replace(/\n/g, "\\n") }, want: { changes: false, replaces: [] } },
     { name: "another provider serialization", olds: { ...recorded, __provider: "other" }, news: inputs, want: { changes: false, replaces: [] } },
+    { name: "coexisting certificates declared", olds: recorded, news: { ...inputs, coexistingCertificateIds: ["0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"] }, want: { changes: false, replaces: [] } },
     { name: "another CSR", olds: recorded, news: { ...inputs, csr: csrFixture("rsa-2048") }, want: { changes: true, replaces: ["csr"] } },
     { name: "another validity", olds: recorded, news: { ...inputs, validityDays: 730 }, want: { changes: true, replaces: ["validityDays"] } },
     { name: "another zone", olds: recorded, news: { ...inputs, zoneId: "f".repeat(32) }, want: { changes: true, replaces: ["zoneId"] } },

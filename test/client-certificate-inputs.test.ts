@@ -88,3 +88,29 @@ function withTrailingBytes(pem: string): string {
   const padded = Buffer.concat([Buffer.from(body, "base64"), Buffer.alloc(4)]).toString("base64");
   return `-----BEGIN CERTIFICATE REQUEST-----\n${padded.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
 }
+
+describe("coexistingCertificateIds", () => {
+  const id = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
+
+  test("accepts a list of certificate ids and keeps it, also on an existing resource (a replacement issues too)", async () => {
+    expect(await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] })).toEqual({ inputs: { ...valid, coexistingCertificateIds: [id] }, failures: [] });
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] }, valid)).inputs).toMatchObject({ coexistingCertificateIds: [id] });
+  });
+
+  test("passes unknown values through at preview", async () => {
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: UNKNOWN })).failures).toEqual([]);
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id, UNKNOWN] })).failures).toEqual([]);
+  });
+
+  test.each([
+    [id, `coexistingCertificateIds must be a list of certificate ids, got "${id}"`],
+    [[id, "ABC"], "coexistingCertificateIds [1] must be 32 lowercase hex characters (got 3 characters)"],
+    [[42], "coexistingCertificateIds [0] must be a string, got number"],
+    [Array.from({ length: 101 }, () => id), "coexistingCertificateIds lists 101 certificates; at most 100 are accepted"],
+  ])("refuses %j, naming the property", async (value, reason) => {
+    const { failures } = await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: value });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.property).toBe("coexistingCertificateIds");
+    expect(failures[0]?.reason).toContain(reason);
+  });
+});

@@ -35,9 +35,13 @@ async function created(): Promise<{ id: string; outs: ClientCertificateOutputs }
 }
 
 describe("ClientCertificateProvider.create", () => {
-  test("issues with exactly one POST and returns every output", async () => {
+  test("lists the zone's active certificates once, then issues with exactly one POST, and returns every output", async () => {
     const { id, outs } = await provider().create(inputs);
-    expect(methods()).toEqual(["POST"]);
+    expect(emulator.requests().map((request) => `${request.method} ${request.path} ${JSON.stringify(request.query)}`)).toEqual([
+      `GET /client/v4/zones/${zoneId}/client_certificates {"status":"active","page":"1","per_page":"50"}`,
+      `POST /client/v4/zones/${zoneId}/client_certificates {}`,
+    ]);
+    expect(emulator.requests()[1]?.body).toEqual({ csr, validity_days: 90 });
     expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([id]);
     expect(outs).toMatchObject({
       zoneId,
@@ -65,14 +69,14 @@ describe("ClientCertificateProvider.create", () => {
   test("records a certificate issued by a create whose response was lost, without a second POST", async () => {
     emulator.injectFault({ route: "create", kind: "ambiguous-create" });
     const { id } = await provider().create(inputs);
-    expect(methods()).toEqual(["POST", "GET"]);
+    expect(methods()).toEqual(["GET", "POST", "GET"]);
     expect(emulator.certificates(zoneId).map((certificate) => certificate.id)).toEqual([id]);
   });
 
   test("fails cleanly when a create failed with 500 and nothing was issued", async () => {
     emulator.injectFault({ route: "create", kind: "status", status: 500 });
     await expect(provider().create(inputs)).rejects.toThrow(/Cloudflare lists no certificate issued for this CSR since the request, so none was issued/);
-    expect(methods()).toEqual(["POST", "GET", "GET"]);
+    expect(methods()).toEqual(["GET", "POST", "GET", "GET"]);
     expect(emulator.certificates(zoneId)).toEqual([]);
   });
 
@@ -218,8 +222,8 @@ describe("ClientCertificateProvider.delete", () => {
 });
 
 describe("ClientCertificateProvider.create against an API that returns a certificate for another key", () => {
-  // A fake that answers every POST with a real certificate issued for a different CSR, and every
-  // DELETE with `revokeStatus`: the provider must not record a certificate the client cannot use.
+  // A fake that lists an empty zone, answers every POST with a real certificate issued for a different
+  // CSR, and every DELETE with `revokeStatus`: the provider must not record a certificate the client cannot use.
   async function withWrongKeyApi(revokeStatus: number, run: (baseUrl: string, requests: string[]) => Promise<void>): Promise<void> {
     const foreign = await new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } }).createClientCertificate(zoneId, {
       csr: csrFixture("ecdsa-p256-other"),
@@ -228,6 +232,11 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
     const requests: string[] = [];
     const server: Server = createServer((request, response) => {
       requests.push(request.method ?? "");
+      if (request.method === "GET") {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ success: true, errors: [], messages: [], result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } }));
+        return;
+      }
       const success = request.method === "POST" || revokeStatus < 300;
       response.writeHead(request.method === "POST" ? 200 : revokeStatus, { "content-type": "application/json" });
       response.end(JSON.stringify({ success, errors: success ? [] : [{ code: 10001, message: "revocation is down" }], messages: [], result: success ? { ...foreign, csr } : null }));
@@ -247,7 +256,7 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
   test("revokes it again and fails, leaving nothing behind", async () => {
     await withWrongKeyApi(200, async (baseUrl, requests) => {
       await expect(providerFor(baseUrl).create(inputs)).rejects.toThrow(/is for a different public key than the CSR; certificate [0-9a-f]{32} was revoked again, nothing is left behind/);
-      expect(requests).toEqual(["POST", "DELETE"]);
+      expect(requests).toEqual(["GET", "POST", "DELETE"]);
     });
   });
 

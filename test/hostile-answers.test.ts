@@ -12,7 +12,7 @@ import {
 } from "../provider";
 import { startEmulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
-import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { afterEmptyZoneListing, preCheckLine, sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";
 
 // Each test replays real certificates (issued by the emulator for `csr`) from a raw server that
@@ -22,6 +22,7 @@ const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("ecdsa-p256");
 const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: 90 };
 const zonePath = `/client/v4/zones/${zoneId}/client_certificates`;
+const PRE_CHECK = preCheckLine(zoneId);
 
 let issued: ApiClientCertificate[];
 
@@ -131,15 +132,15 @@ describe("requests never leave with a hostile id (regression: DELETE .../client_
 
   test("an answer whose id is not a Cloudflare identifier is never recorded (regression: '..' was recorded, then destroyed)", async () => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 200, { result: { ...certificate(0), id: ".." } });
         return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
-      },
+      }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error.message).toMatch(/expected id to be a Cloudflare identifier \(32 lowercase hex characters\), got "\.\."/);
         expect(error.message).toMatch(/so none was issued/);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
       },
     );
   });
@@ -150,34 +151,34 @@ describe("a create whose success answer breaks the contract loses nothing (regre
 
   test("reads a certificate with a valid id again and records it", async () => {
     await withScriptedApi(
-      (request, response) => sendEnvelope(response, 200, { result: request.method === "POST" ? broken() : certificate(0) }),
+      afterEmptyZoneListing((request, response) => sendEnvelope(response, 200, { result: request.method === "POST" ? broken() : certificate(0) })),
       async (api) => {
         const result = await providerFor(api).create(inputs);
         expect(result.id).toBe(certificate(0).id);
         expect(result.outs).toMatchObject({ zoneId, status: "active", certificate: certificate(0).certificate });
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `GET ${zonePath}/${certificate(0).id}`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}/${certificate(0).id}`]);
       },
     );
   });
 
   test("revokes it when reading it again is broken too, and says nothing is left behind", async () => {
     await withScriptedApi(
-      (request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { ...certificate(0), status: "pending_revocation" } : broken() }),
+      afterEmptyZoneListing((request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { ...certificate(0), status: "pending_revocation" } : broken() })),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(CloudflareApiError);
         expect(error.message).toMatch(new RegExp(`broke its API contract.*certificate ${certificate(0).id} was revoked, nothing is left behind`));
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `GET ${zonePath}/${certificate(0).id}`, `DELETE ${zonePath}/${certificate(0).id}`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}/${certificate(0).id}`, `DELETE ${zonePath}/${certificate(0).id}`]);
       },
     );
   });
 
   test("records the id with what is known when it can neither be read nor revoked", async () => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "DELETE") return sendEnvelope(response, 400, { errors: [{ code: 10001, message: "no" }] });
         return sendEnvelope(response, 200, { result: broken() });
-      },
+      }),
       async (api) => {
         const error = await rejection(providerFor(api).create({ ...inputs, __provider: "exports.handler = …" } as ClientCertificateInputs));
         expect(error).toBeInstanceOf(IssuedWithErrorsError);
@@ -193,14 +194,14 @@ describe("a create whose success answer breaks the contract loses nothing (regre
     ["an id of the wrong type", () => ({ ...certificate(0), id: 42 })],
   ])("runs the lost-create recovery for %s and adopts the certificate it finds", async (_name, result) => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 200, { result: result() });
         return sendEnvelope(response, 200, { result: [certificate(1)], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } });
-      },
+      }),
       async (api) => {
         const created = await providerFor(api).create(inputs);
         expect(created.id).toBe(certificate(1).id);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
       },
     );
   });
@@ -211,15 +212,15 @@ describe("error envelopes with malformed errors[] (regression: errors: [null] th
 
   test.each(malformed)("a create met by a 500 with errors %j still runs the recovery", async (errors) => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 500, { success: false, errors });
         return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
-      },
+      }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(CloudflareApiError);
         expect(error.message).toMatch(/so none was issued and nothing needs cleaning up/);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
       },
     );
   });
@@ -243,7 +244,7 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
     let secondPostArrived: () => void = () => undefined;
     const secondPost = new Promise<void>((resolve) => (secondPostArrived = resolve));
     await withScriptedApi(
-      async (request, response, index) => {
+      afterEmptyZoneListing(async (request, response, index) => {
         if (request.method === "POST" && index === 0) {
           // A is issued, but its answer is lost only once B's POST has arrived.
           listed.push(certificate(0));
@@ -258,7 +259,7 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
           return sendEnvelope(response, 200, { result: certificate(1) });
         }
         return sendEnvelope(response, 200, { result: listed, result_info: { page: 1, per_page: 50, count: listed.length, total_count: listed.length, total_pages: 1 } });
-      },
+      }),
       async (api) => {
         const shared = providerFor(api);
         const a = shared.create(inputs);
@@ -267,17 +268,17 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
         const [createdA, createdB] = await Promise.all([a, b]);
         expect(createdB.id).toBe(certificate(1).id);
         expect(createdA.id).toBe(certificate(0).id);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
       },
     );
   });
 
   test("fails naming every candidate when several unrecorded certificates match, and records none", async () => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return void response.socket?.destroy();
         return sendEnvelope(response, 200, { result: [certificate(0), certificate(1)], result_info: { page: 1, per_page: 50, count: 2, total_count: 2, total_pages: 1 } });
-      },
+      }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error.message).toContain(`Cloudflare lists 2 certificates for this CSR and validity issued since the request that no resource recorded: ${certificate(0).id} (issued`);
@@ -289,10 +290,10 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
 
   test("two lost creates with one certificate issued: the first recovery adopts it, the second finds nothing left", async () => {
     await withScriptedApi(
-      (request, response) => {
+      afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return void response.socket?.destroy();
         return sendEnvelope(response, 200, { result: [certificate(0)], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } });
-      },
+      }),
       async (api) => {
         const shared = providerFor(api);
         const outcomes = await Promise.allSettled([shared.create(inputs), shared.create(inputs)]);
@@ -330,10 +331,10 @@ describe("adopting a certificate pending revocation whose state moves under the 
   test.each(["active", "pending_reactivation"])("adoption succeeds when the PATCH is refused because the certificate is already %s", async (status) => {
     const id = certificate(0).id;
     await withScriptedApi(
-      (request, response, index) => {
+      afterEmptyZoneListing((request, response, index) => {
         if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
         return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : status } });
-      },
+      }),
       async (api) => {
         const { id: adopted, outs } = await providerFor(api).create(adopting());
         expect(adopted).toBe(id);
@@ -346,10 +347,10 @@ describe("adopting a certificate pending revocation whose state moves under the 
   test("adoption fails with the advice to issue a new certificate when it finished revoking meanwhile", async () => {
     const id = certificate(0).id;
     await withScriptedApi(
-      (request, response, index) => {
+      afterEmptyZoneListing((request, response, index) => {
         if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: "not pending revocation" }] });
         return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : "revoked" } });
-      },
+      }),
       async (api) => {
         const error = await rejection(providerFor(api).create(adopting()));
         expect(error).toBeInstanceOf(CloudflareApiError);
@@ -369,7 +370,7 @@ describe("credentials the HTTP layer cannot send (regression: 'may have been iss
     ["a control character", "abc\u0007def"],
   ])("a token with %s fails create with a ConfigurationError naming the variable, and sends nothing", async (_name, token) => {
     await withScriptedApi(
-      (_request, response) => sendEnvelope(response, 200, {}),
+      afterEmptyZoneListing((_request, response) => sendEnvelope(response, 200, {})),
       async (api) => {
         const saved = { ...process.env };
         process.env["CLOUDFLARE_API_TOKEN"] = token;
@@ -487,13 +488,13 @@ describe("a provider operation shares one retry budget between its requests", ()
   test("a create whose POST waited out a 429 cannot wait again for its recovery's list beyond the budget", async () => {
     const sleeps: number[] = [];
     await withScriptedApi(
-      (request, response, index) => {
+      afterEmptyZoneListing((request, response, index) => {
         const wait = { "retry-after-ms": "600" };
         if (request.method === "POST" && index === 0) return void sendStatus(response, 429, wait);
         if (request.method === "POST") return void sendStatus(response, 500, {});
         if (index === 2) return void sendStatus(response, 503, wait);
         return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
-      },
+      }),
       async (api) => {
         const provider = new ClientCertificateProvider({
           client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxTotalWaitMs: 1_000 }, sleep: async (ms) => void sleeps.push(ms) },
@@ -502,7 +503,7 @@ describe("a provider operation shares one retry budget between its requests", ()
         const error = await rejection(provider.create(inputs));
         expect(error.message).toMatch(/looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\)/);
         expect(sleeps).toEqual([600]);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
       },
     );
   });

@@ -74,7 +74,7 @@ describe.each([
     try {
       const { lifecycle } = await runLifecycle(cwd, text, news, { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl });
       expect(lifecycle).toMatchObject({ createdStatus: "active", readStatus: "active" });
-      expect(emulator.requests().map((request) => request.method)).toEqual(["POST", "GET", "DELETE"]);
+      expect(emulator.requests().map((request) => request.method)).toEqual(["GET", "POST", "GET", "DELETE"]);
       expect(emulator.certificates()[0]).toMatchObject({ id: lifecycle.id, status: "pending_revocation" });
     } finally {
       await emulator.close();

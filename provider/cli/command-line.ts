@@ -31,7 +31,7 @@ export class UsageError extends Error {
 }
 
 /** Exit codes. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
 
 /** A client for the credentials in the environment, as the provider reads them. */
 export function clientFor(io: CliIo): CloudflareClient {
@@ -61,4 +61,9 @@ const DAY_MS = 86_400_000;
 export function daysLeft(expiresOn: string | undefined, now: number): number | undefined {
   const expiry = expiresOn === undefined ? Number.NaN : Date.parse(expiresOn);
   return Number.isNaN(expiry) ? undefined : Math.floor((expiry - now) / DAY_MS);
+}
+
+/** A value from the network, with control characters (a terminal escape, a line break) shown as "?". */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }

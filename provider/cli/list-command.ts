@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { toOutputs } from "../client-certificate-outputs";
-import { clientFor, daysLeft, PROGRAM, statusOption, UsageError, zoneOption, type CliIo } from "./command-line";
+import { clientFor, daysLeft, printable, PROGRAM, statusOption, UsageError, zoneOption, type CliIo } from "./command-line";
 
 export const LIST_HELP = `Usage: ${PROGRAM} list --zone <zone id> [--status <status>] [--expiring-within <days>] [--json]
 
@@ -71,11 +71,6 @@ function daysOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--expiring-within must be a whole number of days, got ${JSON.stringify(value)}`);
   return Number(value);
-}
-
-/** A value from the network, with control characters (a terminal escape, a line break) shown as "?". */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 /** Left-aligned columns, two spaces apart, the last one unpadded. */

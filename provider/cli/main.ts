@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import { CloudflareApiError, ConfigurationError } from "../errors";
 import { adoptCommand } from "./adopt-command";
+import { auditCommand } from "./audit-command";
 import { EXIT, PROGRAM, UsageError, type CliIo } from "./command-line";
 import { listCommand } from "./list-command";
+import { revokeCommand } from "./revoke-command";
+import { StateFileError } from "./stack-state";
 
 const HELP = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
   list    List a zone's client certificates (table or JSON).
   adopt   Write a zone's CSRs and print the ClientCertificate declarations that adopt its certificates.
+  audit   Find certificates issued for a resource's CSR that no stack's state records (an interrupted up).
+  revoke  Revoke certificates that no stack manages.
 
 Run \`${PROGRAM} <command> --help\` for a command's options.
 Credentials: CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL), CLOUDFLARE_BASE_URL.
-Exit codes: 0 ok, 1 API or configuration error, 2 usage error.`;
+Exit codes: 0 ok, 1 API or configuration error, 2 usage error, 3 audit found certificates.`;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { list: listCommand, adopt: adoptCommand };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { list: listCommand, adopt: adoptCommand, audit: auditCommand, revoke: revokeCommand };
 
 /**
  * Runs the command line `argv` (without the node and script paths) and resolves to the exit code:
@@ -42,7 +47,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.printError(`${PROGRAM} ${name}: ${String((error as { message?: unknown }).message)}; see \`${PROGRAM} ${name} --help\``);
       return EXIT.usage;
     }
-    if (error instanceof CloudflareApiError || error instanceof ConfigurationError || isFileError(error)) {
+    if (error instanceof CloudflareApiError || error instanceof ConfigurationError || error instanceof StateFileError || isFileError(error)) {
       io.printError(`${PROGRAM} ${name}: ${error.message}`);
       return EXIT.failure;
     }

@@ -179,6 +179,27 @@ export class PulumiStack {
     });
   }
 
+  /**
+   * Starts `pulumi <args>` in a process group of its own, for a test that kills it mid-operation as a
+   * CI timeout or an OOM kill does: `killHard()` sends SIGKILL to the CLI and every plugin it started.
+   */
+  start(args: readonly string[]): { killHard(): void; exited: Promise<CommandResult> } {
+    const child = spawn("pulumi", withFlags(args, ["--non-interactive", "--color", "never"]), { cwd: this.projectDirectory, env: this.environment, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const exited = new Promise<CommandResult>((resolve) =>
+      child.once("close", (exitCode, signal) => resolve({ code: exitCode ?? (signal === null ? 1 : 137), stdout: text(stdout), stderr: text(stderr) })),
+    );
+    return {
+      killHard: () => {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      },
+      exited,
+    };
+  }
+
   /** Removes the stack's state and every temporary file. Safe to call more than once. */
   dispose(): void {
     rmSync(this.root, { recursive: true, force: true });

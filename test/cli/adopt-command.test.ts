@@ -135,6 +135,6 @@ describe("pulumi-cloudflare-mtls", () => {
   test("an unknown command exits 2 naming the commands", async () => {
     const { code, stderr } = await runCli(["import", "--zone", zoneId]);
     expect(code).toBe(2);
-    expect(stderr).toBe('pulumi-cloudflare-mtls: unknown command "import"; the commands are list, adopt (`pulumi-cloudflare-mtls --help`)\n');
+    expect(stderr).toBe('pulumi-cloudflare-mtls: unknown command "import"; the commands are list, adopt, audit, revoke (`pulumi-cloudflare-mtls --help`)\n');
   });
 });

@@ -49,7 +49,7 @@ test("a validity out of range fails the preview naming the property, before any 
 test("up with credentials from stack config issues the certificate and never shows the token", async () => {
   await project.setConfig("validityDays", "90");
   const up = await project.up();
-  expect(emulator.requests().map((request) => request.method)).toEqual(["POST"]);
+  expect(emulator.requests().map((request) => request.method)).toEqual(["GET", "POST"]);
   expect(emulator.requests()[0]?.credential).toBe("token");
   const { text, resources } = await project.exportState();
   const certificate = resources.find((resource) => resource.type.endsWith(":ClientCertificate"));

@@ -51,6 +51,11 @@ export class PulumiProject {
     return this.engine.cli(args, options);
   }
 
+  /** Starts `pulumi <args>` in a process group of its own, to kill it with SIGKILL mid-operation (see {@link PulumiStack.start}). */
+  start(args: string[]): { killHard(): void; exited: Promise<CommandResult> } {
+    return this.engine.start(args);
+  }
+
   up(options?: OperationOptions): Promise<OperationOutput> {
     return this.engine.up(options);
   }

@@ -72,6 +72,10 @@ export async function handleApiRequest(
     loseAnswer(fault, response);
     return;
   }
+  if (fault?.kind === "slow-create") {
+    const completed = await context.delays.wait(fault.delayMs ?? 1000);
+    if (!completed) return;
+  }
   sendJson(response, answer.status, answer.body, answer.headers);
 }
 
@@ -142,6 +146,7 @@ async function applyFaultBeforeHandling(context: ApiHandlerContext, fault: Fault
       return true;
     }
     case "ambiguous-create":
+    case "slow-create":
       return false;
   }
 }

@@ -1,5 +1,6 @@
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
+import { eventually } from "../helpers/eventually";
 import { withEmulator } from "../helpers/with-emulator";
 import type { FaultSpec } from "./index";
 
@@ -116,6 +117,36 @@ describe("injected faults", () => {
       expect(reply.status).toBe(502);
       expect(reply.envelope.success).toBe(false);
       expect(emulator.certificates(zoneId)).toHaveLength(1);
+    });
+  });
+
+  test("slow-create issues the certificate before it answers, so a client killed meanwhile never learns of it", async () => {
+    await withEmulator(async (emulator) => {
+      emulator.injectFault({ route: "create", kind: "slow-create", delayMs: 600_000 });
+      const pending = callApi(emulator, { method: "POST", path: collection, body: await createBody() }).catch((error: unknown) => error);
+      const [issued] = await eventually(() => (emulator.certificates(zoneId).length === 1 ? emulator.certificates(zoneId) : undefined));
+      expect(issued?.status).toBe("active");
+      expect(emulator.requests()).toMatchObject([{ route: "create", status: null, fault: "slow-create" }]);
+      await emulator.close();
+      expect(String(await pending)).toBe("TypeError: fetch failed");
+    });
+  });
+
+  test("slow-create then answers normally with the certificate it issued", async () => {
+    await withEmulator(async (emulator) => {
+      emulator.injectFault({ route: "create", kind: "slow-create", delayMs: 20 });
+      const reply = await callApi(emulator, { method: "POST", path: collection, body: await createBody() });
+      expect(reply.status).toBe(200);
+      expect(reply.envelope.result?.id).toBe(emulator.certificates(zoneId)[0]?.id);
+      expect(emulator.certificates(zoneId)).toHaveLength(1);
+    });
+  });
+
+  test("slow-create leaves every other route alone", async () => {
+    await withEmulator(async (emulator) => {
+      emulator.injectFault({ route: "any", kind: "slow-create", delayMs: 600_000 });
+      expect((await callApi(emulator, { path: collection })).status).toBe(200);
+      expect(emulator.pendingFaults()).toHaveLength(1);
     });
   });
 

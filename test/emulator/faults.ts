@@ -1,6 +1,6 @@
 import { ROUTE_NAMES, type RouteName } from "./routes";
 
-export const FAULT_KINDS = ["latency", "status", "rate-limit", "reset", "hang", "malformed", "ambiguous-create"] as const;
+export const FAULT_KINDS = ["latency", "status", "rate-limit", "reset", "hang", "malformed", "ambiguous-create", "slow-create"] as const;
 
 /**
  * - `latency`: wait `delayMs` (default 1000), then answer normally.
@@ -11,8 +11,14 @@ export const FAULT_KINDS = ["latency", "status", "rate-limit", "reset", "hang", 
  * - `malformed`: answer `status` (default 200) with a truncated, non-JSON body.
  * - `ambiguous-create`: issue and store the certificate, then lose the answer: destroy the connection,
  *   or answer `status` (e.g. 502) with an error envelope if one is given. Matches create requests only.
+ * - `slow-create`: issue and store the certificate, then wait `delayMs` (default 1000) before sending
+ *   the answer: the window in which a killed client loses a certificate Cloudflare did issue.
+ *   Matches create requests only.
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Faults that only make sense for a create: they act after the certificate is issued. */
+const CREATE_ONLY_KINDS: readonly FaultKind[] = ["ambiguous-create", "slow-create"];
 
 /** Which operation a fault applies to; `any` matches every API request. */
 export type FaultRoute = RouteName | "any";
@@ -90,7 +96,7 @@ export class FaultQueue {
   /** Takes one use of the first fault matching `route`, if any. */
   take(route: RouteName): FaultSpec | undefined {
     const index = this.#pending.findIndex(
-      ({ spec }) => (spec.route === "any" || spec.route === route) && (spec.kind !== "ambiguous-create" || route === "create"),
+      ({ spec }) => (spec.route === "any" || spec.route === route) && (!CREATE_ONLY_KINDS.includes(spec.kind) || route === "create"),
     );
     const entry = this.#pending[index];
     if (entry === undefined) return undefined;

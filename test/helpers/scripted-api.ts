@@ -67,3 +67,23 @@ export async function withScriptedApi<T>(script: Script, body: (api: ScriptedApi
     await new Promise((resolve) => server.close(resolve));
   }
 }
+
+/** The zone listing every create sends first, to find certificates an interrupted update issued. */
+export function preCheckLine(zoneId: string): string {
+  return `GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=1&per_page=50`;
+}
+
+/**
+ * Answers the first listing of active certificates (a create's pre-check) with an empty zone and
+ * passes every other request to `script`, with `index` counting only those.
+ */
+export function afterEmptyZoneListing(script: Script): Script {
+  let listed = false;
+  return (request, response, index) => {
+    if (!listed && request.method === "GET" && request.url.endsWith("?status=active&page=1&per_page=50")) {
+      listed = true;
+      return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
+    }
+    return script(request, response, listed ? index - 1 : index);
+  };
+}
