@@ -18,6 +18,10 @@ const serializableProvider = [
     message: `The closure serializer cannot carry a module-level Map or Set into the provider process: use a plain object or array; see ${SERIALIZABLE}.`,
   },
   {
+    selector: "PropertyDefinition[value!=null]",
+    message: `The closure serializer rebuilds a class from its constructor's text, so a field initializer is lost in a provider inlined by value: assign the field in the constructor; see ${SERIALIZABLE}.`,
+  },
+  {
     selector: `ImportDeclaration[importKind="value"][source.value=/^(${HEAVY_MODULES})$/]`,
     message: `Load this module inside the method that needs it (\`await import(...)\`), so the provider requires it when it runs (x509 needs reflect-metadata first, got is ESM-only); \`import type\` is fine; see ${SERIALIZABLE}.`,
   },
