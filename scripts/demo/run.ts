@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { main as cli } from "../../provider/cli/main";
 import { startEmulator, type Emulator } from "../../test/emulator";
 import { certificateFacts, describeCertificate } from "./certificate-facts";
 import { check, DemoCheckError } from "./demo-check-error";
@@ -93,7 +95,29 @@ async function deploy(stack: PulumiStack, emulator: Emulator): Promise<string> {
   heading("Secrets in state: `pulumi stack export`");
   for (const line of describeSecretsInState((await stack.exportState()).text, emulator.token)) print(line);
   print(`  emulator API requests during up: ${countByMethod(requests)}`);
+  await auditZone(stack, emulator);
   return facts.id;
+}
+
+/** What a user runs after a killed `pulumi up`: the stack's state beside the zone's certificates. */
+async function auditZone(stack: PulumiStack, emulator: Emulator): Promise<void> {
+  heading("After an interrupted up, what is left? `pulumi stack export` + `pulumi-cloudflare-mtls audit`");
+  const directory = mkdtempSync(join(tmpdir(), "cloudflare-mtls-demo-audit-"));
+  try {
+    await stack.cli(["stack", "export", "--file", join(directory, "state.json")]);
+    const lines: string[] = [];
+    const code = await cli(["audit", "--zone", ZONE_ID, "--state", "state.json"], {
+      print: (text) => lines.push(text),
+      printError: (text) => lines.push(text),
+      env: { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl },
+      cwd: directory,
+      now: () => Date.now(),
+    });
+    for (const line of lines) print(`  ${line}`);
+    check(code === 0, `audit found certificates no state records (exit code ${code})`);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 /** A change that replaces the certificate, previewed and not applied. */
