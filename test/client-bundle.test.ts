@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { certificateChainPem, clientBundle, clientBundlePem } from "../provider/client-bundle";
 import { CloudflareClient } from "../provider/cloudflare-client";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { generateCsr } from "./helpers/csr";
 import { OPENSSL } from "./helpers/openssl";
 

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { AdoptionError, ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
 import { UNKNOWN } from "../provider/unknown";
 import { csrFixture } from "./fixtures/csr-fixtures";

@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { ClientCertificateProvider, CloudflareClient, ConfigurationError, IssuedWithErrorsError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { AuthenticationError, CloudflareApiError, CloudflareClient, listClientCertificates, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 

@@ -10,7 +10,7 @@ import {
   type ClientCertificateInputs,
   type ClientCertificateOutputs,
 } from "../provider";
-import { startEmulator } from "./emulator";
+import { startEmulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { afterEmptyZoneListing, preCheckLine, sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";

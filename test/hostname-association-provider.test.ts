@@ -1,5 +1,5 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { HostnameAssociationProvider, type HostnameAssociationInputs, type HostnameAssociationOutputs } from "../provider";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";

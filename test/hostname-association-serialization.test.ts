@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator } from "./emulator";
+import { startEmulator } from "../emulator";
 import { projectWithInstalledPackage } from "./helpers/installed-package";
 
 // HostnameAssociationProvider travels in state as text and is rebuilt by the dynamic-provider host.

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator } from "./emulator";
+import { startEmulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { projectWithInstalledPackage } from "./helpers/installed-package";
 

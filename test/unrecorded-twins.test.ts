@@ -4,7 +4,7 @@ import { UnrecordedCertificateError } from "../provider/errors";
 import type { ApiClientCertificate } from "../provider/api-types";
 import { createRequestKey, newCreateLedger } from "../provider/create-ledger";
 import { noteExistingRequest, TWIN_WINDOW_MS, unrecordedTwins } from "../provider/unrecorded-twins";
-import { startEmulator, type Emulator } from "./emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { rejection } from "./helpers/rejection";
 import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";

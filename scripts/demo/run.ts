@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as cli } from "../../provider/cli/main";
-import { startEmulator, type Emulator } from "../../test/emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { certificateFacts, describeCertificate } from "./certificate-facts";
 import { check, DemoCheckError } from "./demo-check-error";
 import { ensurePulumiCli } from "./ensure-pulumi-cli";

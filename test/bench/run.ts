@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ClientCertificateProvider, CloudflareClient } from "../../provider";
-import { startEmulator } from "../emulator";
+import { startEmulator } from "../../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";

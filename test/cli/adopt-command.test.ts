@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { CloudflareClient } from "../../provider";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { runCli } from "./run-cli";

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { CloudflareClient } from "../../provider";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { runCli } from "./run-cli";

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 import { main } from "../../provider/cli/main";
 
 /** What one in-process run of the command line printed and returned. */

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { isEncryptedSecret, PulumiProject, type ExportedResource } from "./pulumi-project";
 
 // The whole lifecycle of the basic example (CertificateRequest + ClientCertificate) through the

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { isEncryptedSecret, PulumiProject } from "./pulumi-project";
 

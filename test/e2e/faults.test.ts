@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { PulumiProject } from "./pulumi-project";
 

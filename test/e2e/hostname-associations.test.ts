@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { PulumiProject } from "./pulumi-project";
 
 // HostnameAssociation through the real CLI and engine: several resources in one stack, two stacks

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { runCli } from "../cli/run-cli";
 import { eventually } from "../helpers/eventually";
 import { PulumiProject } from "./pulumi-project";

@@ -1,6 +1,6 @@
 import { cpSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 import { installPackage } from "../helpers/installed-package";
 import { ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";

@@ -2,7 +2,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 // Raw node:http requests, because fetch() does not let a test set Host.
 

@@ -1,5 +1,5 @@
 import { callApi, type ApiCall } from "../helpers/call-api";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const collection = `/zones/${zoneId}/client_certificates`;

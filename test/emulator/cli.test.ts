@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callApi } from "../helpers/call-api";
 import { spawnTypeScript } from "../helpers/spawn-typescript";
-import { runCli } from "./cli";
-import { CliUsageError, parseCliArguments } from "./cli-arguments";
-import type { Emulator } from "./index";
+import { runCli } from "../../emulator/cli";
+import { CliUsageError, parseCliArguments } from "../../emulator/cli-arguments";
+import type { Emulator } from "../../emulator/index";
 
 describe("parseCliArguments", () => {
   test.each([

@@ -1,5 +1,5 @@
 import { callApi, type ApiCall } from "../helpers/call-api";
-import { startEmulator, type Emulator, type PresentedCredential, type RecordedRequest } from "./index";
+import { startEmulator, type Emulator, type PresentedCredential, type RecordedRequest } from "../../emulator/index";
 
 // Every credential value here contains "secret", so one search proves none of them got out.
 const accepted = { token: "accepted-secret-token", apiKey: "accepted-secret-key", email: "accepted-secret@example.com" };

@@ -2,7 +2,7 @@ import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
 import { eventually } from "../helpers/eventually";
 import { withEmulator } from "../helpers/with-emulator";
-import type { FaultSpec } from "./index";
+import type { FaultSpec } from "../../emulator/index";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const collection = `/zones/${zoneId}/client_certificates`;

@@ -3,7 +3,7 @@ import { callApi } from "../helpers/call-api";
 import { generateCsr, type CsrKeyAlgorithm } from "../helpers/csr";
 import { openssl } from "../helpers/openssl";
 import { withEmulator } from "../helpers/with-emulator";
-import { startEmulator, type ClientCertificateResource, type Emulator } from "./index";
+import { startEmulator, type ClientCertificateResource, type Emulator } from "../../emulator/index";
 
 // Independent checks: Node's X509Certificate and the openssl binary, not the library that signed.
 

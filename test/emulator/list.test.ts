@@ -1,6 +1,6 @@
 import { callApi } from "../helpers/call-api";
 import { generateCsr } from "../helpers/csr";
-import { startEmulator, type ClientCertificateResource, type Emulator, type ResultInfo } from "./index";
+import { startEmulator, type ClientCertificateResource, type Emulator, type ResultInfo } from "../../emulator/index";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const otherZoneId = "b".repeat(32);

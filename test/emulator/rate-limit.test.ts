@@ -1,7 +1,7 @@
 import { callApi } from "../helpers/call-api";
 import { eventually } from "../helpers/eventually";
 import { withEmulator } from "../helpers/with-emulator";
-import { CLOUDFLARE_RATE_LIMIT } from "./index";
+import { CLOUDFLARE_RATE_LIMIT } from "../../emulator/index";
 
 const collection = `/zones/${"0".repeat(31)}1/client_certificates`;
 

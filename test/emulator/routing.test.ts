@@ -1,6 +1,6 @@
 import { callApi } from "../helpers/call-api";
 import { withEmulator } from "../helpers/with-emulator";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const certificateId = "0123456789abcdef0123456789abcdef";

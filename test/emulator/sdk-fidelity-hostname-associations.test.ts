@@ -1,5 +1,5 @@
 import Cloudflare, { BadRequestError, NotFoundError } from "cloudflare";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 // The official SDK, unchanged, on the hostname-associations endpoints.
 

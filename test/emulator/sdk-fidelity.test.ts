@@ -10,7 +10,7 @@ import { X509Certificate } from "node:crypto";
 import { generateCsr } from "../helpers/csr";
 import { eventually } from "../helpers/eventually";
 import { withEmulator } from "../helpers/with-emulator";
-import { startEmulator, type Emulator } from "./index";
+import { startEmulator, type Emulator } from "../../emulator/index";
 
 // The official SDK, unchanged, as the client: if it works here it works against Cloudflare's shapes.
 

@@ -1,4 +1,4 @@
-import type { ClientCertificateResource, Emulator, Envelope } from "../emulator";
+import type { ClientCertificateResource, Emulator, Envelope } from "../../emulator";
 
 export interface ApiCall {
   /** @default "GET" */

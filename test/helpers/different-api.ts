@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspectCsr } from "../../provider/csr";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 
 /** A running {@link startDifferentApi}. */
 export interface DifferentApi {

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 
 /**
  * Runs `body` against a fresh emulator and always closes it, even when `body` throws.

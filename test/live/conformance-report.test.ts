@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
-import { EMULATOR_BEHAVIOURS } from "../emulator/behaviours";
-import { apiErrors } from "../emulator/errors";
+import { EMULATOR_BEHAVIOURS } from "../../emulator/behaviours";
+import { apiErrors } from "../../emulator/errors";
 import { buildReport, compareWithEmulator, renderMarkdown } from "./conformance-report";
 import { LiveTarget, targetFromEnvironment } from "./live-target";
 

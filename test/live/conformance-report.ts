@@ -1,4 +1,4 @@
-import { EMULATOR_BEHAVIOURS, type BehaviourBasis } from "../emulator/behaviours";
+import { EMULATOR_BEHAVIOURS, type BehaviourBasis } from "../../emulator/behaviours";
 import type { SweepAction } from "./certificate-sweep";
 import type { Observation } from "./observations";
 import type { StepResult } from "./stack-lifecycle";
@@ -83,7 +83,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     `**Behaviours:** ${summary.same} same, ${summary.differs} differ, ${summary.notObserved} not observed. ` +
       `**Lifecycle through the Pulumi engine:** ${summary.stepsPassed} passed, ${summary.stepsFailed} failed, ${summary.stepsNotRun} not run.`,
     "",
-    "Each row sets what the emulator (`test/emulator`) does beside what this API answered. `basis` says why the emulator does it:",
+    "Each row sets what the emulator (`emulator/`) does beside what this API answered. `basis` says why the emulator does it:",
     "`documented` by Cloudflare, `observed` by public clients, `chosen` by the emulator where Cloudflare says nothing.",
     "A row that differs is not a failure: it tells the emulator (and, where the provider branches on it, the provider) what to correct.",
     "",

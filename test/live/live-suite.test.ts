@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EMULATOR_BEHAVIOURS } from "../emulator/behaviours";
-import { startEmulator } from "../emulator";
+import { EMULATOR_BEHAVIOURS } from "../../emulator/behaviours";
+import { startEmulator } from "../../emulator";
 import { startDifferentApi } from "../helpers/different-api";
 import type { ConformanceReport } from "./conformance-report";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { csrDer, csrPem } from "../../provider/csr";
 import { generateKeyAndCsr, type KeyAlgorithm } from "../../provider/key-generation";
-import { PER_PAGE_PROBES } from "../emulator/behaviours";
+import { PER_PAGE_PROBES } from "../../emulator/behaviours";
 import { listAllCertificates } from "./certificate-sweep";
 import { answerDetail, certificateOf, describeAnswer, type RawAnswer, type RawApi } from "./raw-api";
 

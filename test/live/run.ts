@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import type { SweepAction } from "./certificate-sweep";
 import { revokeLeftovers } from "./cleanup";
 import { buildReport, compareWithEmulator, renderMarkdown, type ConformanceReport } from "./conformance-report";
