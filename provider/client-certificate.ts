@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateStatus } from "./api-types";
 import { registerAdoption } from "./adoption-registry";
-import { ClientCertificateProvider } from "./client-certificate-provider";
+import provider from "./client-certificate-provider-reference";
 
 /** Arguments of a {@link ClientCertificate}. */
 export interface ClientCertificateArgs {
@@ -114,7 +114,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
       status: undefined,
     };
     super(
-      new ClientCertificateProvider(),
+      provider,
       name,
       { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["certificate"] }),
