@@ -28,7 +28,7 @@ describe("inspectCsr remembers valid CSRs", () => {
   });
 });
 
-test.each([
+test.each<{ name: string; capacity: number; add: string[]; want: Record<string, number | undefined> }>([
   { name: "keeps up to its capacity", capacity: 3, add: ["a", "b", "c"], want: { a: 1, b: 2, c: 3 } },
   { name: "drops the oldest when full", capacity: 2, add: ["a", "b", "c"], want: { a: undefined, b: 2, c: 3 } },
   { name: "adding a key again neither moves nor replaces it", capacity: 2, add: ["a", "b", "a", "c"], want: { a: undefined, b: 2, c: 4 } },
