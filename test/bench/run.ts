@@ -1,6 +1,7 @@
 /**
- * Benchmarks: prints figures, asserts nothing (machines are noisy). Run with `npm run bench`.
- * Everything talks to a local emulator over real HTTP on loopback.
+ * Benchmarks: prints figures, asserts nothing (machines are noisy). Run with `npm run bench`
+ * (in-process figures) or `npm run bench -- scale` (N certificates through the real engine, see
+ * scale/run-scale.ts). Everything talks to a local emulator over real HTTP on loopback.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { ClientCertificateProvider, CloudflareClient } from "../../provider";
 import { startEmulator } from "../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
+import { runScale } from "./scale/run-scale";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("ecdsa-p256");
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
   report("__provider size, provider inlined from the repository", `${Buffer.byteLength((JSON.parse(serialized) as { text: string }).text)} bytes`);
 }
 
-main().catch((error: unknown) => {
+(process.argv[2] === "scale" ? runScale() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

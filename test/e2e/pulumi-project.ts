@@ -7,7 +7,7 @@ import { installPackage } from "../helpers/installed-package";
 import { enginePath, ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
 
-const repo = join(__dirname, "..", "..");
+const repo = repositoryRoot(__dirname);
 
 /** What one CLI command printed and how it ended. */
 export interface CommandResult {
