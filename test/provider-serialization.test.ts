@@ -1,5 +1,6 @@
-import { execFile, execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "./emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -105,5 +106,18 @@ test("an installed package's provider requires its modules by package path inste
     expect(text).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\/[a-z-]+\.js"\)/);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test("the repository's shared provider, rebuilt in a project without the package, says what to install", () => {
+  const text = serialize(repo, "./dist/provider/client-certificate-provider-reference.js");
+  const empty = mkdtempSync(join(tmpdir(), "mtls-no-package-"));
+  try {
+    const run = spawnSync(process.execPath, [runScript], { cwd: empty, input: JSON.stringify({ text, news }), encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`Error: loading pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js from ${realpathSync(empty)}: Error: Cannot find module 'pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js'`);
+    expect(run.stderr).toContain("; install pulumi-cloudflare-mtls in the Pulumi project");
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
   }
 });
