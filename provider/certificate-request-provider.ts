@@ -81,6 +81,9 @@ export class CertificateRequestProvider
     return { id, props: storedOutputs(props) };
   }
 
+  /** Nothing exists outside the stack: the key and CSR go with the state. */
+  async delete(): Promise<void> {}
+
   async update(
     _id: pulumi.ID,
     olds: CertificateRequestOutputs,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateRequestProvider } from "./certificate-request-provider";
+import provider from "./certificate-request-provider-reference";
 import type { CertificateSubject } from "./certificate-subject";
 import type { KeyAlgorithm } from "./key-generation";
 
@@ -77,7 +77,7 @@ export class CertificateRequest extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CertificateRequestArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      new CertificateRequestProvider(),
+      provider,
       name,
       {
         subject: args.subject,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registerAdoption } from "./adoption-registry";
 import { clientCertificateFields, secretCertificateOutputs } from "./client-certificate-fields";
 import type { ClientCertificateOutputs } from "./client-certificate-outputs";
-import { ClientCertificateProvider } from "./client-certificate-provider";
+import provider from "./client-certificate-provider-reference";
 
 /** Arguments of a {@link ClientCertificate}. */
 export interface ClientCertificateArgs {
@@ -80,7 +80,7 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     // Every field output starts unknown; those that are also inputs (csr, validityDays) are overwritten below.
     const outputs = Object.fromEntries(Object.keys(clientCertificateFields).map((output) => [output, undefined]));
     super(
-      new ClientCertificateProvider(),
+      provider,
       name,
       { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId, coexistingCertificateIds: args.coexistingCertificateIds },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),

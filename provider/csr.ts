@@ -1,4 +1,5 @@
 import { createHash, createPublicKey } from "node:crypto";
+import { cached, newBoundedCache, remember } from "./bounded-cache";
 
 /**
  * Certificate signing requests: accepting the forms users paste (CRLF, literal `\n`
@@ -117,6 +118,25 @@ export function spkiSha256(spkiDer: ArrayBuffer | Uint8Array): string {
 export async function inspectCsr(text: string, options: { issuancePolicy?: boolean } = {}): Promise<CsrFacts> {
   const enforce = options.issuancePolicy ?? true;
   const der = csrDer(text);
+  if (der.length > MAX_CACHED_CSR_BYTES) return inspectCsrDer(der, enforce);
+  const key = `${enforce ? "issuance" : "existing"}:${createHash("sha256").update(der).digest("hex")}`;
+  const known = cached(inspected, key);
+  if (known !== undefined) return known;
+  const facts = Object.freeze(await inspectCsrDer(der, enforce));
+  remember(inspected, key, facts);
+  return facts;
+}
+
+/**
+ * CSRs that passed {@link inspectCsr}, by policy and DER hash: the engine checks every input before
+ * creating, so each CSR would otherwise be parsed and its signature verified twice in one provider
+ * process. Only valid results are kept, and CSRs are public: nothing secret is held. 1024 entries cover a
+ * deployment of that many certificates; at most 8 KB of CSR each keeps the worst case near 12 MB.
+ */
+const inspected = newBoundedCache<CsrFacts>(1024);
+const MAX_CACHED_CSR_BYTES = 8192;
+
+async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   let request: InstanceType<typeof x509.Pkcs10CertificateRequest>;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { HostnameAssociationProvider } from "./hostname-association-provider";
+import provider from "./hostname-association-provider-reference";
 
 /** Arguments of a {@link HostnameAssociation}. */
 export interface HostnameAssociationArgs {
@@ -53,7 +53,7 @@ export class HostnameAssociation extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: HostnameAssociationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      new HostnameAssociationProvider(),
+      provider,
       name,
       {
         missingHostnames: undefined,

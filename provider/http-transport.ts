@@ -5,6 +5,7 @@ import { MAX_RESPONSE_BYTES, receiveBounded, responseTooLargeError, type Bounded
 import { authenticationHeaders, CODE_CREDENTIAL_NAMES, validateBaseUrl, validateCredentials, type ConnectionSettings } from "./credentials";
 import { delay } from "./delay";
 import { hideProperty } from "./hidden-property";
+import { closeGate, gateKey, gateWaitMs } from "./rate-limit-gate";
 import {
   AuthenticationError,
   CloudflareApiError,
@@ -91,6 +92,8 @@ export class HttpTransport {
   declare private client: Got | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly sharedBudget: RetryBudget | undefined;
+  /** This endpoint's and credentials' rate-limit gate (see rate-limit-gate.ts); holds no credential. */
+  private readonly gate: string;
 
   constructor(connection: ConnectionSettings, options: TransportOptions = {}) {
     // Settings resolved from config or environment were checked already; these checks also cover
@@ -102,6 +105,7 @@ export class HttpTransport {
     this.sleep = options.sleep ?? delay;
     this.sharedBudget = options.shareRetryBudget === true ? { waitedMs: 0 } : undefined;
     hideProperty(this, "headers", authenticationHeaders(connection.credentials));
+    this.gate = gateKey(this.baseUrl, this.headers);
     hideProperty(this, "client", undefined);
   }
 
@@ -117,15 +121,39 @@ export class HttpTransport {
    */
   async send<T>(request: ApiRequest, budget: RetryBudget = this.budgetForCall()): Promise<ApiResponse<T>> {
     for (let retryIndex = 0; ; retryIndex++) {
+      await this.passGate(request, budget);
       const outcome = await this.attempt(request);
       const classified = this.classify<T>(request, outcome);
       if (classified.kind === "success") return classified.response;
       if (classified.kind === "final") throw classified.error;
       const decision = decideRetry({ retryIndex, waitedMs: budget.waitedMs, retryAfterMs: classified.retryAfterMs, policy: this.policy });
+      const now = Date.now();
+      // Closed even when this operation gives up: the block holds for the others too.
+      if (classified.rateLimited) closeGate(this.gate, now + (classified.retryAfterMs ?? (decision.retry ? decision.delayMs : 0)));
       if (!decision.retry) throw classified.giveUp(decision.reason);
+      budget.waitedUntilMs = now + decision.delayMs;
       await this.sleep(decision.delayMs);
       budget.waitedMs += decision.delayMs;
     }
+  }
+
+  /**
+   * Waits while another request of this process was told by a 429 to hold off, charging the wait to
+   * `budget`. A gate this operation closed itself, and has waited for already, is not waited for again.
+   */
+  private async passGate(request: ApiRequest, budget: RetryBudget): Promise<void> {
+    const from = Math.max(Date.now(), budget.waitedUntilMs ?? 0);
+    const waitMs = gateWaitMs(this.gate, from);
+    if (waitMs === 0) return;
+    if (budget.waitedMs + waitMs > this.policy.maxTotalWaitMs) {
+      throw new RateLimitedError(
+        `${describeOperation(request.context)}: rate limited by Cloudflare for ${Math.ceil(waitMs / 1000)} s more (another request with these credentials was refused), which would exceed the retry budget of ${Math.round(this.policy.maxTotalWaitMs / 1000)} s (already waited ${Math.round(budget.waitedMs / 1000)} s)`,
+        { status: 429, retryAfterSeconds: Math.ceil(waitMs / 1000) },
+      );
+    }
+    budget.waitedUntilMs = from + waitMs;
+    await this.sleep(waitMs);
+    budget.waitedMs += waitMs;
   }
 
   private async http(): Promise<Got> {
@@ -179,7 +207,7 @@ export class HttpTransport {
   ):
     | { kind: "success"; response: ApiResponse<T> }
     | { kind: "final"; error: Error }
-    | { kind: "retryable"; retryAfterMs: number | undefined; giveUp: (reason: string) => Error } {
+    | { kind: "retryable"; retryAfterMs: number | undefined; rateLimited?: true; giveUp: (reason: string) => Error } {
     const operation = describeOperation(request.context);
     const unsentOnly = request.retryMode === "unsent-only";
 
@@ -213,6 +241,7 @@ export class HttpTransport {
       return {
         kind: "retryable",
         retryAfterMs,
+        rateLimited: true,
         giveUp: (reason) =>
           new RateLimitedError(`${operation}: rate limited by Cloudflare (${formatApiErrors(errors)}); ${reason}`, {
             status,

@@ -12,8 +12,9 @@ export interface RetryPolicy {
   /** Cap of one backoff delay (a server's Retry-After may ask for more). @default 8000 */
   maxDelayMs: number;
   /**
-   * Cap of all waiting between attempts in one operation (every request it sends). A Cloudflare rate-limit block lasts 5 minutes,
-   * so the default leaves room to sit one out rather than fail the deployment.
+   * Cap of all waiting between attempts in one operation (every request it sends), including waiting out a
+   * rate-limit block that another request of the provider process was told about. A Cloudflare rate-limit
+   * block lasts 5 minutes, so the default leaves room to sit one out rather than fail the deployment.
    * @default 330000
    */
   maxTotalWaitMs: number;
@@ -65,6 +66,8 @@ export function failedBeforeSending(code: string | undefined): boolean {
  */
 export interface RetryBudget {
   waitedMs: number;
+  /** Epoch milliseconds until which the operation has already waited (its last wait's end). */
+  waitedUntilMs?: number;
 }
 
 /**

@@ -26,6 +26,8 @@ const requireFromString = require(require.resolve("require-from-string", { paths
   const stored = { ...created.outs, __provider: text };
   const diff = await provider.diff(created.id, stored, { ...checked.inputs, __provider: text });
   const read = await provider.read(created.id, stored);
+  // The host skips a missing delete; a provider that forwards it must not fail on it.
+  await provider.delete(created.id, stored);
   process.stdout.write(JSON.stringify({ checked, created, diff, read }));
 })().catch((error) => {
   console.error(error && error.stack ? error.stack : String(error));
@@ -40,8 +42,9 @@ interface HostResult {
   read: pulumi.dynamic.ReadResult<CertificateRequestOutputs>;
 }
 
-function serialize(cwd: string, moduleName: string): string {
-  const output = execFileSync(process.execPath, [serializeScript, moduleName, "CertificateRequestProvider"], { cwd, encoding: "utf8" });
+/** Serializes `new CertificateRequestProvider()` from `moduleName`, or, without a class, the module's export itself. */
+function serialize(cwd: string, moduleName: string, className?: string): string {
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], { cwd, encoding: "utf8" });
   return (JSON.parse(output) as { text: string }).text;
 }
 
@@ -50,22 +53,33 @@ function host(cwd: string, text: string): HostResult {
 }
 
 
-describe.each([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls" },
-])("CertificateRequestProvider serialized from $layout", ({ project, moduleName }) => {
+describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
+  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "CertificateRequestProvider" },
+  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls", className: "CertificateRequestProvider" },
+  // What the resources serialize: the module whose export is their one shared provider.
+  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls/dist/provider/certificate-request-provider-reference.js", maxBytes: 2048 },
+  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/certificate-request-provider-reference.js", maxBytes: 6144 },
+])("CertificateRequestProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
+  let text: string;
   let hosted: HostResult;
 
   beforeAll(() => {
     cwd = project();
-    const text = serialize(cwd, moduleName);
+    text = serialize(cwd, moduleName, className);
     console.log(`__provider for CertificateRequest from ${moduleName}: ${Buffer.byteLength(text)} bytes`);
     hosted = host(cwd, text);
   });
   afterAll(() => {
     if (cwd !== repo) rmSync(cwd, { recursive: true, force: true });
   });
+
+  if (maxBytes !== undefined) {
+    test(`is at most ${maxBytes} bytes: a reference to the package's provider, not its code`, () => {
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+      expect(text).not.toContain("generateKeyAndCsr");
+    });
+  }
 
   test("creates a key and a CSR that openssl verifies after being rebuilt from text", () => {
     const { checked, created } = hosted;

@@ -35,8 +35,9 @@ const requireFromString = require(require.resolve("require-from-string", { paths
 });
 `;
 
-function serialize(cwd: string, moduleName: string): string {
-  const output = execFileSync(process.execPath, [serializeScript, moduleName, "HostnameAssociationProvider"], { cwd, env: { ...process.env, CLOUDFLARE_API_TOKEN: planted }, encoding: "utf8" });
+/** Serializes `new HostnameAssociationProvider()` from `moduleName`, or, without a class, the module's export itself. */
+function serialize(cwd: string, moduleName: string, className?: string): string {
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], { cwd, env: { ...process.env, CLOUDFLARE_API_TOKEN: planted }, encoding: "utf8" });
   return (JSON.parse(output) as { text: string }).text;
 }
 
@@ -50,16 +51,19 @@ function host(cwd: string, text: string, env: Record<string, string>): Promise<R
   });
 }
 
-describe.each([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-hostnames-"), moduleName: "pulumi-cloudflare-mtls" },
-])("HostnameAssociationProvider serialized from $layout", ({ project, moduleName }) => {
+describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
+  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "HostnameAssociationProvider" },
+  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-hostnames-"), moduleName: "pulumi-cloudflare-mtls", className: "HostnameAssociationProvider" },
+  // What the resources serialize: the module whose export is their one shared provider.
+  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage("mtls-hostnames-"), moduleName: "pulumi-cloudflare-mtls/dist/provider/hostname-association-provider-reference.js", maxBytes: 2048 },
+  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/hostname-association-provider-reference.js", maxBytes: 6144 },
+])("HostnameAssociationProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
   let text: string;
 
   beforeAll(() => {
     cwd = project();
-    text = serialize(cwd, moduleName);
+    text = serialize(cwd, moduleName, className);
     console.log(`__provider for HostnameAssociation from ${moduleName}: ${Buffer.byteLength(text)} bytes`);
   });
   afterAll(() => {
@@ -71,6 +75,10 @@ describe.each([
     if (moduleName === "pulumi-cloudflare-mtls") {
       expect(text).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\/[a-z-]+\.js"\)/);
       expect(Buffer.byteLength(text)).toBeLessThan(10_000);
+    }
+    if (maxBytes !== undefined) {
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+      expect(text).not.toContain("applyAssociationChange");
     }
   });
 

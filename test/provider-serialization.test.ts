@@ -1,5 +1,6 @@
-import { execFile, execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -14,8 +15,9 @@ const serializeScript = join(__dirname, "serialization", "serialize-provider.cjs
 const runScript = join(__dirname, "serialization", "run-serialized-provider.cjs");
 const planted = "planted-token-must-not-be-captured";
 
-function serialize(cwd: string, moduleName: string, className: string): string {
-  const output = execFileSync(process.execPath, [serializeScript, moduleName, className], {
+/** Serializes `new className()` from `moduleName`, or, without a class, the module's export itself. */
+function serialize(cwd: string, moduleName: string, className?: string): string {
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], {
     cwd,
     env: { ...process.env, CLOUDFLARE_API_TOKEN: planted },
     encoding: "utf8",
@@ -41,18 +43,28 @@ function runLifecycle(cwd: string, text: string, news: Record<string, unknown>, 
 
 const news = { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", csr: csrFixture("ecdsa-p256").replace(/\n/g, "\r\n"), validityDays: 30 };
 
-describe.each([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls" },
-])("ClientCertificateProvider serialized from $layout", ({ project, moduleName }) => {
+describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
+  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "ClientCertificateProvider" },
+  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls", className: "ClientCertificateProvider" },
+  // What ClientCertificate resources serialize: the module whose export is their one shared provider.
+  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls/dist/provider/client-certificate-provider-reference.js", maxBytes: 2048 },
+  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/client-certificate-provider-reference.js", maxBytes: 6144 },
+])("ClientCertificateProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
   let text: string;
 
   beforeAll(() => {
     cwd = project();
-    text = serialize(cwd, moduleName, "ClientCertificateProvider");
+    text = serialize(cwd, moduleName, className);
     console.log(`__provider for ClientCertificate from ${moduleName}: ${Buffer.byteLength(text)} bytes`);
   });
+
+  if (maxBytes !== undefined) {
+    test(`is at most ${maxBytes} bytes: a reference to the package's provider, not its code`, () => {
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+      expect(text).not.toContain("issueClientCertificate");
+    });
+  }
   afterAll(() => {
     if (cwd !== repo) rmSync(cwd, { recursive: true, force: true });
   });
@@ -94,5 +106,18 @@ test("an installed package's provider requires its modules by package path inste
     expect(text).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\/[a-z-]+\.js"\)/);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test("the repository's shared provider, rebuilt in a project without the package, says what to install", () => {
+  const text = serialize(repo, "./dist/provider/client-certificate-provider-reference.js");
+  const empty = mkdtempSync(join(tmpdir(), "mtls-no-package-"));
+  try {
+    const run = spawnSync(process.execPath, [runScript], { cwd: empty, input: JSON.stringify({ text, news }), encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`Error: loading pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js from ${realpathSync(empty)}: Error: Cannot find module 'pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js'`);
+    expect(run.stderr).toContain("; install pulumi-cloudflare-mtls in the Pulumi project");
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
   }
 });

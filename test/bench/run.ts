@@ -1,6 +1,7 @@
 /**
- * Benchmarks: prints figures, asserts nothing (machines are noisy). Run with `npm run bench`.
- * Everything talks to a local emulator over real HTTP on loopback.
+ * Benchmarks: prints figures, asserts nothing (machines are noisy). Run with `npm run bench`
+ * (in-process figures) or `npm run bench -- scale` (N certificates through the real engine, see
+ * scale/run-scale.ts). Everything talks to a local emulator over real HTTP on loopback.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -8,6 +9,8 @@ import { performance } from "node:perf_hooks";
 import { ClientCertificateProvider, CloudflareClient } from "../../provider";
 import { startEmulator } from "../../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
+import { firstOperationMs } from "./first-operation";
+import { runScale } from "./scale/run-scale";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("ecdsa-p256");
@@ -40,6 +43,10 @@ async function main(): Promise<void> {
     const provider = new ClientCertificateProvider({ client: { connection } });
     const client = new CloudflareClient({ connection });
 
+    const first = await firstOperationMs(emulator, join(__dirname, "..", "..", ".."), csr);
+    report("first create in a fresh process, median of 5: ours (check + create)", `${first.ours.toFixed(0)} ms`);
+    report("first create in a fresh process, median of 5: naive (one fetch)", `${first.naive.toFixed(0)} ms (ours ${(first.ours / first.naive).toFixed(2)}x)`);
+
     await perOperation("check, warm (parse + verify CSR signature)", 500, () => provider.check({}, { zoneId, csr: csr.replace(/\n/g, "\r\n"), validityDays: 365 }));
     await perOperation("diff (DER comparison, no network)", 20_000, () => provider.diff("id", { zoneId, csr, validityDays: 365, status: "active" }, { zoneId, csr, validityDays: 365 }));
 
@@ -68,14 +75,15 @@ async function main(): Promise<void> {
   }
 
   const repo = join(__dirname, "..", "..", "..");
-  const serialized = execFileSync(process.execPath, [join(repo, "test", "serialization", "serialize-provider.cjs"), "./dist/provider/index.js", "ClientCertificateProvider"], {
-    cwd: repo,
-    encoding: "utf8",
-  });
-  report("__provider size, provider inlined from the repository", `${Buffer.byteLength((JSON.parse(serialized) as { text: string }).text)} bytes`);
+  const providerBytes = (...args: string[]) => {
+    const serialized = execFileSync(process.execPath, [join(repo, "test", "serialization", "serialize-provider.cjs"), ...args], { cwd: repo, encoding: "utf8" });
+    return Buffer.byteLength((JSON.parse(serialized) as { text: string }).text);
+  };
+  report("__provider of ClientCertificate in this repository's programs", `${providerBytes("./dist/provider/client-certificate-provider-reference.js")} bytes`);
+  report("__provider if the provider class itself were serialized", `${providerBytes("./dist/provider/index.js", "ClientCertificateProvider")} bytes`);
 }
 
-main().catch((error: unknown) => {
+(process.argv[2] === "scale" ? runScale() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -62,6 +62,9 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
   const provider = certificate?.outputs?.["__provider"];
   expect(typeof provider).toBe("string");
   expect(provider).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\//);
+  // A reference to the package's shared provider, not its code: the state stays small per resource.
+  expect(Buffer.byteLength(String(provider))).toBeLessThanOrEqual(2048);
+  expect(Buffer.byteLength(String(request?.outputs?.["__provider"]))).toBeLessThanOrEqual(2048);
   console.log(`__provider in state: ClientCertificate ${Buffer.byteLength(String(provider))} bytes, CertificateRequest ${Buffer.byteLength(String(request?.outputs?.["__provider"]))} bytes`);
 
   const stackOutputs = (await project.outputs()) as Record<string, string>;

@@ -8,7 +8,7 @@ import { PulumiStack, type CommandResult, type ExportedResource, type OperationO
 
 export { isEncryptedSecret, type CommandResult, type ExportedResource } from "../../scripts/engine/pulumi-stack";
 
-const repo = join(__dirname, "..", "..");
+const repo = repositoryRoot(__dirname);
 
 /** Which credentials the engine's provider process gets. */
 export type CredentialSource = "environment" | "stack-config";

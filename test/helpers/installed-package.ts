@@ -1,9 +1,10 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { repositoryRoot } from "../../scripts/demo/repository-root";
 
-/** The repository, from test/helpers (ts-jest); compiled scripts under dist/ pass theirs. */
-const repo = join(__dirname, "..", "..");
+/** The repository, whether this runs from test/helpers (ts-jest) or from dist/ (benchmarks). */
+const repo = repositoryRoot(__dirname);
 
 /**
  * Installs the built package into `project/node_modules` as users have it: a real directory

@@ -1,0 +1,42 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { Emulator } from "../../emulator";
+
+/**
+ * The provider process's first operation, cold: from the moment the provider's module is required to
+ * the end of the first create (with ours, the check before it too), in a fresh Node process, as the
+ * dynamic-provider host runs it. The naive baseline is one `fetch` POST with no validation.
+ */
+export async function firstOperationMs(emulator: Emulator, repository: string, csr: string): Promise<{ ours: number; naive: number }> {
+  const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+  const env = { ...process.env, CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl, INPUTS: JSON.stringify({ zoneId, csr, validityDays: 30 }) };
+  const ours = `
+    const start = performance.now();
+    const { ClientCertificateProvider } = require("pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js");
+    (async () => {
+      const provider = new ClientCertificateProvider();
+      const { inputs } = await provider.check({}, JSON.parse(process.env.INPUTS));
+      await provider.create(inputs);
+      console.log(performance.now() - start);
+    })();`;
+  const naive = `
+    const start = performance.now();
+    (async () => {
+      const inputs = JSON.parse(process.env.INPUTS);
+      const response = await fetch(process.env.CLOUDFLARE_BASE_URL + "/zones/" + inputs.zoneId + "/client_certificates", {
+        method: "POST",
+        headers: { authorization: "Bearer " + process.env.CLOUDFLARE_API_TOKEN, "content-type": "application/json" },
+        body: JSON.stringify({ csr: inputs.csr, validity_days: inputs.validityDays }),
+      });
+      if (!(await response.json()).success) throw new Error("create failed");
+      console.log(performance.now() - start);
+    })();`;
+  // Asynchronously: the emulator answering the child runs in this process.
+  const run = async (script: string) => Number((await promisify(execFile)(process.execPath, ["-e", script], { cwd: repository, env, encoding: "utf8" })).stdout.trim());
+  const median = async (script: string) => {
+    const runs: number[] = [];
+    for (let index = 0; index < 5; index++) runs.push(await run(script));
+    return runs.sort((a, b) => a - b)[2] ?? 0;
+  };
+  return { ours: await median(ours), naive: await median(naive) };
+}

@@ -1,0 +1,50 @@
+import { ClientCertificateProvider, RateLimitedError } from "../provider";
+import type { Emulator } from "../emulator";
+import { eventually } from "./helpers/eventually";
+import { rejection } from "./helpers/rejection";
+import { withEmulator } from "./helpers/with-emulator";
+
+// A 429 blocks every request of those credentials until Cloudflare's retry-after. One refused request
+// is enough to learn it: the provider process's other operations wait for the same moment instead of
+// each sending into the block. Five requests per minute, then a 1.5 s block (retry-after: 2 s).
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const limit = { maxRequests: 5, windowMs: 60_000, blockMs: 1_500 };
+const certificateIds = Array.from({ length: 10 }, (_, index) => index.toString(16).padStart(32, "0"));
+
+/** One provider operation per call, as the engine runs them: each has its own client and budget. */
+function read(emulator: Emulator, index: number, maxTotalWaitMs?: number): Promise<unknown> {
+  const retry = maxTotalWaitMs === undefined ? {} : { retry: { maxTotalWaitMs } };
+  const provider = new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl }, ...retry } });
+  return provider.read(certificateIds[index] ?? "", { zoneId });
+}
+
+function refused(emulator: Emulator): number {
+  return emulator.requests().filter((request) => request.status === 429).length;
+}
+
+test("after one 429, the other operations wait for its retry-after instead of being refused themselves", async () => {
+  await withEmulator({ rateLimit: limit }, async (emulator) => {
+    for (let index = 0; index < 5; index++) await read(emulator, index);
+    const blocked = read(emulator, 5);
+    await eventually(() => (refused(emulator) === 1 ? true : undefined));
+    const others = [6, 7, 8].map((index) => read(emulator, index));
+    // Unknown certificates read as deleted: every operation completed.
+    expect(await Promise.all([blocked, ...others])).toEqual([{}, {}, {}, {}]);
+    expect(refused(emulator)).toBe(1);
+    expect(emulator.requests()).toHaveLength(10);
+  });
+});
+
+test("an operation whose budget cannot cover the rest of a block fails at once, sending nothing", async () => {
+  await withEmulator({ rateLimit: { ...limit, blockMs: 60_000 } }, async (emulator) => {
+    for (let index = 0; index < 5; index++) await read(emulator, index);
+    await rejection(read(emulator, 5, 1_000));
+    const error = await rejection(read(emulator, 6, 1_000));
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.message).toMatch(
+      new RegExp(`^reading client certificate ${certificateIds[6]} in zone ${zoneId}: rate limited by Cloudflare for (59|60) s more \\(another request with these credentials was refused\\), which would exceed the retry budget of 1 s \\(already waited 0 s\\)$`),
+    );
+    expect(emulator.requests()).toHaveLength(6);
+  });
+});
