@@ -22,6 +22,20 @@ export function newCreateLedger(): CreateLedger {
   return { recordedIds: [], inFlight: [], existingRequests: [], zoneListings: [] };
 }
 
+/**
+ * Fills in, in place, the fields a ledger made by an older version of this package lacks. A provider
+ * serialized into a stack's state by that version still creates its own ledger and hands it to the
+ * installed modules (the recorded texts in test/fixtures/provider-texts do).
+ */
+export function upgradeLedger(ledger: CreateLedger): CreateLedger {
+  const older: Partial<CreateLedger> = ledger;
+  older.recordedIds ??= [];
+  older.inFlight ??= [];
+  older.existingRequests ??= [];
+  older.zoneListings ??= [];
+  return ledger;
+}
+
 /** Identifies "the same request": zone, CSR (by DER, so line endings do not matter) and validity. */
 export function createRequestKey(zoneId: string, request: { csr: string; validityDays: number }): string {
   const csrHash = createHash("sha256").update(csrDer(request.csr)).digest("hex");

@@ -3,7 +3,7 @@ import type { ApiClientCertificate } from "./api-types";
 import type { CloudflareClient } from "./cloudflare-client";
 import { sameCsr, spkiSha256 } from "./csr";
 import { delay } from "./delay";
-import { createRequestKey, markInFlight, newCreateLedger, othersSettled, type CreateLedger } from "./create-ledger";
+import { createRequestKey, markInFlight, newCreateLedger, othersSettled, upgradeLedger, type CreateLedger } from "./create-ledger";
 import { CloudflareApiError, ContractViolationError, UncertainOutcomeError, UnrecordedCertificateError } from "./errors";
 import { unrecordedTwinsMessage } from "./unrecorded-certificate-message";
 import { activeBeforeIssuing, CLOCK_SKEW_MS, unrecordedTwins } from "./unrecorded-twins";
@@ -57,7 +57,7 @@ export async function issueClientCertificate(
   request: CreateRequest,
   options: IssueOptions = {},
 ): Promise<ApiClientCertificate> {
-  const ledger = options.ledger ?? newCreateLedger();
+  const ledger = upgradeLedger(options.ledger ?? newCreateLedger());
   const now = options.now ?? Date.now;
   const key = createRequestKey(zoneId, request);
   const existedBefore = await listBeforeIssuing(client, ledger, zoneId);

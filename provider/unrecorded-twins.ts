@@ -1,6 +1,6 @@
 import type { ApiClientCertificate } from "./api-types";
 import type { CloudflareClient } from "./cloudflare-client";
-import type { CreateLedger } from "./create-ledger";
+import { upgradeLedger, type CreateLedger } from "./create-ledger";
 import { sameCsr } from "./csr";
 
 /**
@@ -74,6 +74,7 @@ export function unrecordedTwins(listed: readonly ApiClientCertificate[], ledger:
  * which can only make the twin check stricter.
  */
 export function noteExistingRequest(ledger: CreateLedger, key: string): void {
+  upgradeLedger(ledger);
   if (!ledger.existingRequests.includes(key)) ledger.existingRequests.push(key);
 }
 
