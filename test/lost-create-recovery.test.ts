@@ -81,6 +81,19 @@ describe("lost-create recovery adopts only a certificate of this request issued 
     });
   });
 
+  test("looks a second time after 3 s by default, in case the certificate shows in the list late", async () => {
+    const settles: number[] = [];
+    await withLostCreate([], async (api) => {
+      const provider = new ClientCertificateProvider({
+        client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, sleep: async () => undefined },
+        issue: { sleep: async (ms) => void settles.push(ms) },
+      });
+      await rejection(provider.create(inputs));
+      expect(settles).toEqual([3_000]);
+      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine, listLine]);
+    });
+  });
+
   test("allows for clock skew: a certificate stamped four minutes before the request is adopted", async () => {
     await withLostCreate([issuedMinutesAgo(right, 4)], async (api) => {
       expect((await providerFor(api).create(inputs)).id).toBe(right.id);
