@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".cache/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["dist/", "node_modules/", ".cache/", ".stryker-tmp/", "reports/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {

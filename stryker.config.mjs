@@ -1,0 +1,32 @@
+// Mutation testing of provider/: `npm run test:mutation` (slow; not part of `npm test`).
+// One file while working: `npm run test:mutation -- --mutate provider/csr.ts`.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ["provider/**/*.ts", "!provider/cli/**"],
+  testRunner: "jest",
+  jest: {
+    configFile: "jest.stryker.config.js",
+    // Used for the initial run; per mutant, perTest coverage already picks the tests that reach it.
+    enableFindRelatedTests: true,
+  },
+  // got is ESM-only and loaded with import(): jest needs vm modules, as in `npm run jest`.
+  testRunnerNodeArgs: ["--experimental-vm-modules", "--no-warnings=ExperimentalWarning"],
+  coverageAnalysis: "perTest",
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // Reruns test only the mutants whose code or tests changed. The file is committed, so a fresh
+  // clone (or CI) starts from the last recorded run instead of from zero; it holds no secrets,
+  // only mutant ids, locations and test names.
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  // The machine is shared: at most two test processes.
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ["html", "clear-text", "progress", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
