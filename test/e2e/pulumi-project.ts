@@ -26,8 +26,11 @@ export interface ExportedResource {
   outputs?: Record<string, unknown>;
 }
 
-/** Which credentials the engine's provider process gets. */
-export type CredentialSource = "environment" | "stack-config";
+/**
+ * Where the program's provider finds credentials: a token in the environment, a token in stack
+ * config, or a global API key and email in stack config (`cloudflare:apiKey` + `cloudflare:email`).
+ */
+export type CredentialSource = "environment" | "stack-config" | { apiKey: string; email: string };
 
 /**
  * A Pulumi project made from one of `examples/`, laid out as a user has it: the program and
@@ -80,6 +83,10 @@ export class PulumiProject {
       // Through stdin: a value on the command line shows in `ps` and in failure messages, and a
       // token starting with "-" would be read as a flag.
       await created.pulumi(["config", "set", "--secret", "cloudflare:apiToken"], { stdin: emulator.token });
+      await created.pulumi(["config", "set", "cloudflare:baseUrl", emulator.baseUrl]);
+    } else if (typeof credentials === "object") {
+      await created.pulumi(["config", "set", "--secret", "cloudflare:apiKey"], { stdin: credentials.apiKey });
+      await created.pulumi(["config", "set", "cloudflare:email", credentials.email]);
       await created.pulumi(["config", "set", "cloudflare:baseUrl", emulator.baseUrl]);
     }
     return created;
