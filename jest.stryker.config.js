@@ -11,6 +11,9 @@ const base = require("./jest.config.js");
 module.exports = {
   ...base,
   globalSetup: undefined,
+  // Instrumented code on a shared machine runs several times slower than under `npm run jest`;
+  // a mutant that hangs is still caught by Stryker's own timeout.
+  testTimeout: 60_000,
   testPathIgnorePatterns: [
     "/node_modules/",
     "<rootDir>/test/e2e/",
