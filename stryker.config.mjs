@@ -22,7 +22,10 @@ export default {
   incrementalFile: "reports/stryker-incremental.json",
   // The machine is shared: at most two test processes.
   concurrency: 2,
-  timeoutMS: 20_000,
+  // A mutant's run loads whole test files (beforeAll hooks start emulators and issue certificates),
+  // which the initial run's per-test times leave out: with 20 s, a loaded machine turned many
+  // mutants into timeouts that were only slowness.
+  timeoutMS: 60_000,
   reporters: ["html", "clear-text", "progress", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
