@@ -97,6 +97,14 @@ describe("ClientCertificateProvider.delete: what each refusal of the revoke mean
     });
   });
 
+  test("a recorded state without a zone fails naming the certificate and the fix, before any request", async () => {
+    await revokeThenRead({ status: 400, code: 1407 }, "revoked")(async (api) => {
+      const error = await rejection(providerFor(api).delete(certificate.id, { ...recorded, zoneId: undefined } as unknown as ClientCertificateOutputs));
+      expect(error.message).toMatch(new RegExp(`^revoking client certificate ${certificate.id}: zoneId .*; pass the zone with ClientCertificate.get\\(name, id, \\{ zoneId \\}\\)$`));
+      expect(api.lines()).toEqual([]);
+    });
+  });
+
   test("no answer at all fails without a read back: it proves nothing", async () => {
     await withScriptedApi(
       (_request, response) => void response.socket?.destroy(),

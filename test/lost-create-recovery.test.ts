@@ -94,6 +94,20 @@ describe("lost-create recovery adopts only a certificate of this request issued 
     });
   });
 
+  test("fails naming each candidate with its issue date, keeping the lost answer as the cause", async () => {
+    const first = issuedMinutesAgo(right, 0);
+    const undated: ApiClientCertificate = { ...nearMatch };
+    delete undated.issued_on;
+    await withLostCreate([first, undated], async (api) => {
+      const error = await rejection(providerFor(api).create(inputs));
+      expect(error.message).toContain(
+        `Cloudflare lists 2 certificates for this CSR and validity issued since the request that no resource recorded: ${right.id} (issued ${first.issued_on}), ${nearMatch.id} (issued at an unknown time).`,
+      );
+      expect(error.cause).toBeInstanceOf(UncertainOutcomeError);
+      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine]);
+    });
+  });
+
   test("allows for clock skew: a certificate stamped four minutes before the request is adopted", async () => {
     await withLostCreate([issuedMinutesAgo(right, 4)], async (api) => {
       expect((await providerFor(api).create(inputs)).id).toBe(right.id);
