@@ -15,9 +15,9 @@ export default {
   checkers: ["typescript"],
   tsconfigFile: "tsconfig.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  // Reruns test only the mutants whose code or tests changed. The file is committed, so a fresh
-  // clone (or CI) starts from the last recorded run instead of from zero; it holds no secrets,
-  // only mutant ids, locations and test names.
+  // Reruns test only the mutants whose code or tests changed. The file is git-ignored, not committed:
+  // its verdicts depend on the machine that produced them (a timeout on a loaded machine is recorded
+  // as "detected" and would be reused everywhere), and every change to provider/ would rewrite it.
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
   // The machine is shared: at most two test processes.
