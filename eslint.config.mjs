@@ -28,7 +28,7 @@ const serializableProvider = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".cache/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["dist/", "node_modules/", ".cache/", ".stryker-tmp/", "reports/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {

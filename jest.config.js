@@ -5,6 +5,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  // .stryker-tmp: a mutation run's sandbox copy of the repository.
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.stryker-tmp/"],
   globalSetup: "<rootDir>/test/global-setup.js",
 };

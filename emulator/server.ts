@@ -45,6 +45,11 @@ export interface EmulatorOptions {
   readonly ca?: CertificateAuthorityPem;
   /** How many recent requests `requests()` keeps. @default 10000 */
   readonly requestLogLimit?: number;
+  /**
+   * The emulator's time source in milliseconds since the epoch, for tests that must not depend on how
+   * fast the machine is (a frozen clock they move themselves). @default Date.now
+   */
+  readonly clock?: () => number;
   /** Called when an API request has been answered (or dropped by a fault); the CLI prints these. */
   readonly onRequest?: (request: RecordedRequest) => void;
 }
@@ -83,6 +88,12 @@ export interface Emulator {
   setHostnameAssociationsOutOfBand(zoneId: string, hostnames: readonly string[], mtlsCertificateId?: string): void;
   /** Makes a BYO CA id known, as if an mTLS certificate had been uploaded. */
   addMtlsCertificate(id: string): void;
+  /**
+   * Moves the emulator's clock by `deltaMs` (negative: back in time), so tests need not wait: what it
+   * issues next is dated by this clock, and revocation, reactivation and rate-limit windows run on it.
+   * Starts at the real time; `reset()` keeps the shift.
+   */
+  shiftClock(deltaMs: number): void;
   /** Forgets certificates, hostname associations, requests, faults and rate-limit state; keeps the CA, credentials and BYO CA ids. */
   reset(): void;
   /** Stops the server, dropping open connections (including hung ones). Idempotent. */
@@ -104,7 +115,9 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const settings = validateOptions(options);
   const ca = options.ca === undefined ? await defaultCertificateAuthority() : await CertificateAuthority.fromPem(options.ca);
-  const now = () => Date.now();
+  let clockShiftMs = 0;
+  const clock = options.clock ?? Date.now;
+  const now = () => clock() + clockShiftMs;
   const store = new CertificateStore(settings.delays, now);
   const associations = new HostnameAssociationStore(options.mtlsCertificates ?? []);
   const faults = new FaultQueue();
@@ -196,6 +209,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addMtlsCertificate(id) {
       if (!isMtlsCertificateId(id)) throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
       associations.addCertificate(id);
+    },
+    shiftClock(deltaMs) {
+      if (!Number.isFinite(deltaMs)) throw new RangeError(`shiftClock needs a finite number of milliseconds, got ${deltaMs}`);
+      clockShiftMs += deltaMs;
     },
     reset() {
       store.clear();

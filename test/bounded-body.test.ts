@@ -20,11 +20,26 @@ beforeAll(async () => {
   gzipBomb = await buffer(Readable.from((function* () { for (let index = 0; index < 300; index++) yield zeros; })()).pipe(createGzip()));
 });
 
+/** What the server wrote; `closed` settles when the connection closes, whoever closed it. */
+interface Written {
+  bytes: number;
+  closedEarly: boolean;
+  closed: Promise<void>;
+  markClosed: () => void;
+}
+
+function newWritten(): Written {
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  return { bytes: 0, closedEarly: false, closed, markClosed };
+}
+
 /** Writes `total` bytes of spaces (endless when `Infinity`), minding backpressure; stops when the client goes away. */
-function streamSpaces(response: ServerResponse, total: number, written: { bytes: number; closedEarly: boolean }): void {
+function streamSpaces(response: ServerResponse, total: number, written: Written): void {
   const chunk = Buffer.alloc(MiB, " ");
   response.on("close", () => {
     written.closedEarly = written.bytes < total;
+    written.markClosed();
   });
   const pump = (): void => {
     while (written.bytes < total && !response.destroyed) {
@@ -55,7 +70,7 @@ async function withPeakMemory<T>(action: () => Promise<T>): Promise<{ outcome: T
 
 describe("response bodies are bounded (issue 8 item 11)", () => {
   test("fails a GET whose body streams 400 MB once it passes MAX_RESPONSE_BYTES, without retrying, and closes the connection", async () => {
-    const written = { bytes: 0, closedEarly: false };
+    const written = newWritten();
     await withRawServer(
       (_request, response) => {
         response.writeHead(200, { "content-type": "application/json" });
@@ -68,7 +83,8 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
         expect((outcome as Error).message).toMatch(tooLarge("counted after decompression"));
         expect(server.requests).toHaveLength(1);
         expect(growth).toBeLessThan(100 * MiB);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The client must close it: a server left alone writes on (400 MB, or forever).
+        await written.closed;
         expect(written.closedEarly).toBe(true);
         expect(written.bytes).toBeLessThan(100 * MiB);
       },
@@ -93,7 +109,7 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
   });
 
   test("ends an endless body at the limit, not at the request timeout", async () => {
-    const written = { bytes: 0, closedEarly: false };
+    const written = newWritten();
     await withRawServer(
       (_request, response) => {
         response.writeHead(200, { "content-type": "application/json" });
@@ -102,14 +118,15 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
       async (server) => {
         const error = await server.client({ timeoutMs: 60_000 }).getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(tooLarge("counted after decompression"));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The client must close it: a server left alone writes on (400 MB, or forever).
+        await written.closed;
         expect(written.closedEarly).toBe(true);
       },
     );
   });
 
   test("refuses a body whose content-length passes the limit before reading it", async () => {
-    const written = { bytes: 0, closedEarly: false };
+    const written = newWritten();
     await withRawServer(
       (_request, response) => {
         response.writeHead(200, { "content-type": "application/json", "content-length": 400 * MiB });
@@ -118,7 +135,8 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
       async (server) => {
         const error = await server.client().getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(tooLarge(`content-length ${400 * MiB}`));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The client must close it: a server left alone writes on (400 MB, or forever).
+        await written.closed;
         expect(written.closedEarly).toBe(true);
       },
     );
@@ -167,7 +185,7 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
   });
 
   test("reports a create whose answer is too large as an uncertain outcome, so the lost-create recovery looks for the certificate", async () => {
-    const written = { bytes: 0, closedEarly: false };
+    const written = newWritten();
     await withRawServer(
       (request, response) => {
         response.writeHead(200, { "content-type": "application/json" });

@@ -241,6 +241,8 @@ describe("error envelopes with malformed errors[] (regression: errors: [null] th
 describe("lost-create recovery and siblings (regression: A's recovery adopted B's certificate)", () => {
   test("waits for a slow sibling create of the same request, then adopts only its own certificate", async () => {
     const listed: ApiClientCertificate[] = [];
+    let firstPostArrived: () => void = () => undefined;
+    const firstPost = new Promise<void>((resolve) => (firstPostArrived = resolve));
     let secondPostArrived: () => void = () => undefined;
     const secondPost = new Promise<void>((resolve) => (secondPostArrived = resolve));
     await withScriptedApi(
@@ -248,6 +250,7 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
         if (request.method === "POST" && index === 0) {
           // A is issued, but its answer is lost only once B's POST has arrived.
           listed.push(certificate(0));
+          firstPostArrived();
           await secondPost;
           return void response.socket?.destroy();
         }
@@ -263,7 +266,8 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
       async (api) => {
         const shared = providerFor(api);
         const a = shared.create(inputs);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // B starts once A's POST has arrived, so A is request 0 however loaded the machine is.
+        await firstPost;
         const b = shared.create(inputs);
         const [createdA, createdB] = await Promise.all([a, b]);
         expect(createdB.id).toBe(certificate(1).id);

@@ -10,8 +10,11 @@ export { isEncryptedSecret, type CommandResult, type ExportedResource } from "..
 
 const repo = repositoryRoot(__dirname);
 
-/** Which credentials the engine's provider process gets. */
-export type CredentialSource = "environment" | "stack-config";
+/**
+ * Where the program's provider finds credentials: a token in the environment, a token in stack
+ * config, or a global API key and email in stack config (`cloudflare:apiKey` + `cloudflare:email`).
+ */
+export type CredentialSource = "environment" | "stack-config" | { apiKey: string; email: string };
 
 /**
  * A Pulumi project made from one of `examples/`, laid out as a user has it: the program and
@@ -41,6 +44,10 @@ export class PulumiProject {
     });
     if (credentials === "stack-config") {
       await engine.setSecretConfig("cloudflare:apiToken", emulator.token);
+      await engine.setConfig("cloudflare:baseUrl", emulator.baseUrl);
+    } else if (typeof credentials === "object") {
+      await engine.setSecretConfig("cloudflare:apiKey", credentials.apiKey);
+      await engine.setConfig("cloudflare:email", credentials.email);
       await engine.setConfig("cloudflare:baseUrl", emulator.baseUrl);
     }
     return new PulumiProject(engine);

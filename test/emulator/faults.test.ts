@@ -19,14 +19,37 @@ async function failureOf(promise: Promise<unknown>): Promise<string> {
   return cause?.code ?? (error as Error | undefined)?.name ?? "no error";
 }
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Whether `promise` has settled, after letting pending I/O callbacks run; never waits for it. */
+async function settledYet(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let turn = 0; turn < 20; turn++) await nextTurn();
+  return settled;
+}
+
 describe("injected faults", () => {
-  test("latency delays the answer, which then arrives normally", async () => {
+  test("latency holds the answer for exactly delayMs, then it arrives normally", async () => {
     await withEmulator(async (emulator) => {
       emulator.injectFault({ route: "list", kind: "latency", delayMs: 150 });
-      const started = Date.now();
-      const reply = await callApi(emulator, { path: collection });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(145);
-      expect(reply.status).toBe(200);
+      // A fake clock the test moves: no assertion on elapsed time, which a loaded machine stretches.
+      jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+      try {
+        const reply = callApi(emulator, { path: collection });
+        for (let turn = 0; turn < 10_000 && emulator.pendingFaults().length > 0; turn++) await nextTurn();
+        expect(emulator.pendingFaults()).toEqual([]);
+        await jest.advanceTimersByTimeAsync(149);
+        expect(await settledYet(reply)).toBe(false);
+        await jest.advanceTimersByTimeAsync(1);
+        // Nothing else moves the fake clock: the answer arrives only because 150 ms have passed.
+        expect((await reply).status).toBe(200);
+      } finally {
+        jest.useRealTimers();
+      }
       expect(emulator.requests()[0]).toMatchObject({ status: 200, fault: "latency" });
     });
   });

@@ -1,5 +1,4 @@
 import { callApi } from "../helpers/call-api";
-import { eventually } from "../helpers/eventually";
 import { withEmulator } from "../helpers/with-emulator";
 import { CLOUDFLARE_RATE_LIMIT } from "../../emulator/index";
 
@@ -11,7 +10,8 @@ describe("rate limiting", () => {
   });
 
   test("answers 429 with Retry-After and code 971 once the window is used up, then blocks for blockMs", async () => {
-    await withEmulator({ rateLimit: { maxRequests: 3, windowMs: 60_000, blockMs: 2000 } }, async (emulator) => {
+    let clockMs = Date.UTC(2026, 0, 1);
+    await withEmulator({ clock: () => clockMs, rateLimit: { maxRequests: 3, windowMs: 60_000, blockMs: 2000 } }, async (emulator) => {
       for (let index = 0; index < 3; index++) {
         expect((await callApi(emulator, { path: collection })).status).toBe(200);
       }
@@ -26,7 +26,10 @@ describe("rate limiting", () => {
       });
       // Blocked entirely, not just until a slot frees up.
       expect((await callApi(emulator, { path: collection })).status).toBe(429);
-      await eventually(async () => ((await callApi(emulator, { path: collection })).status === 200 ? true : undefined));
+      clockMs += 1_999;
+      expect((await callApi(emulator, { path: collection })).status).toBe(429);
+      clockMs += 1;
+      expect((await callApi(emulator, { path: collection })).status).toBe(200);
     });
   });
 
@@ -46,12 +49,18 @@ describe("rate limiting", () => {
     });
   });
 
-  test("frees slots as the window slides", async () => {
-    await withEmulator({ rateLimit: { maxRequests: 2, windowMs: 200, blockMs: 0 } }, async (emulator) => {
-      expect((await callApi(emulator, { path: collection })).status).toBe(200);
-      expect((await callApi(emulator, { path: collection })).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      expect((await callApi(emulator, { path: collection })).status).toBe(200);
+  test("frees a slot when its request leaves the window, and not before", async () => {
+    // On a frozen clock the test moves: a slow machine cannot let the window pass between two requests.
+    let clockMs = Date.UTC(2026, 0, 1);
+    await withEmulator({ clock: () => clockMs, rateLimit: { maxRequests: 2, windowMs: 60_000, blockMs: 0 } }, async (emulator) => {
+      const statusAfter = async (shiftMs: number): Promise<number> => {
+        clockMs += shiftMs;
+        return (await callApi(emulator, { path: collection })).status;
+      };
+      expect([await statusAfter(0), await statusAfter(30_000), await statusAfter(29_999)]).toEqual([200, 200, 429]);
+      emulator.reset();
+      // The first request leaves the window at 60 s; the second is still in it.
+      expect([await statusAfter(0), await statusAfter(30_000), await statusAfter(30_000), await statusAfter(0)]).toEqual([200, 200, 200, 429]);
     });
   });
 

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClientCertificate } from "../provider";
+import { csrFixture } from "./fixtures/csr-fixtures";
+
+// The resource class as a program uses it, registered with the SDK's mock engine. Transformations
+// see the options the resource passes to the engine, so they show which outputs it marks secret.
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const registered: { type: string; name: string; secretOutputs: string[] | undefined; id: pulumi.Input<string> | undefined }[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks({
+    newResource: ({ inputs, name }) => ({ id: `${name}-id`, state: { ...inputs, certificate: "-----BEGIN CERTIFICATE-----…", status: "active" } }),
+    call: () => ({}),
+  });
+});
+
+function recordRegistration(args: pulumi.ResourceTransformationArgs): undefined {
+  const opts = args.opts as pulumi.CustomResourceOptions;
+  registered.push({ type: args.type, name: args.name, secretOutputs: opts.additionalSecretOutputs, id: opts.id });
+  return undefined;
+}
+
+function settled<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+describe("ClientCertificate", () => {
+  test("registers as a dynamic cloudflare-mtls resource whose certificate output is secret", async () => {
+    const certificate = new ClientCertificate("secret-pem", { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 }, { transformations: [recordRegistration] });
+    await settled(certificate.urn);
+    expect(registered.find((entry) => entry.name === "secret-pem")).toEqual({
+      type: "pulumi-nodejs:dynamic/cloudflare-mtls:ClientCertificate",
+      name: "secret-pem",
+      secretOutputs: ["certificate"],
+      id: undefined,
+    });
+  });
+
+  test("keeps the caller's own secret outputs beside the certificate", async () => {
+    const certificate = new ClientCertificate(
+      "caller-secrets",
+      { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 },
+      { additionalSecretOutputs: ["serialNumber"], transformations: [recordRegistration] },
+    );
+    await settled(certificate.urn);
+    expect(registered.find((entry) => entry.name === "caller-secrets")?.secretOutputs).toEqual(["serialNumber", "certificate"]);
+  });
+
+  test("ClientCertificate.get reads by id and still marks the certificate secret", async () => {
+    const existing = ClientCertificate.get("read-only", "0123456789abcdef0123456789abcdef", { zoneId }, { transformations: [recordRegistration] });
+    await settled(existing.urn);
+    expect(registered.find((entry) => entry.name === "read-only")).toEqual({
+      type: "pulumi-nodejs:dynamic/cloudflare-mtls:ClientCertificate",
+      name: "read-only",
+      secretOutputs: ["certificate"],
+      id: "0123456789abcdef0123456789abcdef",
+    });
+  });
+});
