@@ -3,7 +3,7 @@ import { ClientCertificateProvider, UncertainOutcomeError, type ApiClientCertifi
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { issueRealCertificates, onePage } from "./helpers/issued-certificates";
 import { rejection } from "./helpers/rejection";
-import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { afterEmptyZoneListing, sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 
 // A create whose POST answer is lost lists the zone's active certificates and adopts the one issued
 // for this request since it started. Each test lists one near-match beside (or instead of) the
@@ -38,12 +38,15 @@ function providerFor(api: ScriptedApi): ClientCertificateProvider {
   });
 }
 
-/** Drops every POST's connection after "issuing", and lists `listed`. */
+/** Lists an empty zone before the create (its pre-check), drops every POST's connection after "issuing", then lists `listed`. */
 async function withLostCreate(listed: ApiClientCertificate[], run: (api: ScriptedApi) => Promise<void>): Promise<void> {
-  await withScriptedApi((request, response) => {
-    if (request.method === "POST") return void response.socket?.destroy();
-    return sendEnvelope(response, 200, { result: listed, result_info: onePage(listed.length) });
-  }, run);
+  await withScriptedApi(
+    afterEmptyZoneListing((request, response) => {
+      if (request.method === "POST") return void response.socket?.destroy();
+      return sendEnvelope(response, 200, { result: listed, result_info: onePage(listed.length) });
+    }),
+    run,
+  );
 }
 
 describe("lost-create recovery adopts only a certificate of this request issued since it started", () => {
@@ -57,7 +60,7 @@ describe("lost-create recovery adopts only a certificate of this request issued 
     await withLostCreate([near(), issuedMinutesAgo(right, 0)], async (api) => {
       const created = await providerFor(api).create(inputs);
       expect(created.id).toBe(right.id);
-      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine]);
+      expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine]);
     });
   });
 
@@ -69,7 +72,7 @@ describe("lost-create recovery adopts only a certificate of this request issued 
       const error = await rejection(providerFor(api).create(inputs));
       expect(error.message).toMatch(/; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again$/);
       // Looked twice: a certificate may show in the list a little after its create.
-      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine, listLine]);
+      expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine, listLine]);
     });
   });
 
@@ -89,7 +92,7 @@ describe("lost-create recovery adopts only a certificate of this request issued 
       });
       await rejection(provider.create(inputs));
       expect(settles).toEqual([3_000]);
-      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine, listLine]);
+      expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine, listLine]);
     });
   });
 
@@ -102,7 +105,7 @@ describe("lost-create recovery adopts only a certificate of this request issued 
         `Cloudflare lists 2 certificates for this CSR and validity issued since the request that no resource recorded: ${right.id} (issued ${first.issued_on}), ${nearMatch.id} (issued at an unknown time).`,
       );
       expect(error.cause).toBeInstanceOf(UncertainOutcomeError);
-      expect(api.lines()).toEqual([`POST ${zonePath}`, listLine]);
+      expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine]);
     });
   });
 
@@ -122,11 +125,13 @@ describe("a create POST is never sent twice when its outcome is unknown", () => 
 
   test.each([502, 503, 500])("a POST answered with an HTML %i page is not retried: the provider looks for the certificate instead", async (status) => {
     await withScriptedApi(
-      (request, response) => (request.method === "POST" ? sendHtml(response, status) : sendEnvelope(response, 200, { result: [issuedMinutesAgo(right, 0)], result_info: onePage(1) })),
+      afterEmptyZoneListing((request, response) =>
+        request.method === "POST" ? sendHtml(response, status) : sendEnvelope(response, 200, { result: [issuedMinutesAgo(right, 0)], result_info: onePage(1) }),
+      ),
       async (api) => {
         const created = await providerFor(api).create(inputs);
         expect(created.id).toBe(right.id);
-        expect(api.lines()).toEqual([`POST ${zonePath}`, listLine]);
+        expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine]);
       },
     );
   });
@@ -157,7 +162,7 @@ describe("a create POST is never sent twice when its outcome is unknown", () => 
         expect(error.message).toBe(
           `creating client certificate in zone ${zoneId}: Cloudflare error 10502: bad gateway (HTTP 502); Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again`,
         );
-        expect(api.lines()).toEqual([`POST ${zonePath}`, listLine, listLine]);
+        expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine, listLine]);
       },
     );
   });

@@ -69,7 +69,7 @@ describe.each([408, 502])("after a %i answer", (status) => {
   test("create sends its POST once and, finding nothing issued, says so", async () => {
     emulator.injectFault({ route: "create", kind: "status", status });
     await expect(provider().create(inputs)).rejects.toThrow(/so none was issued and nothing needs cleaning up/);
-    expect(calls()).toEqual([`POST ${status}`, "GET 200", "GET 200"]);
+    expect(calls()).toEqual(["GET 200", `POST ${status}`, "GET 200", "GET 200"]);
     expect(emulator.certificates(zoneId)).toEqual([]);
   });
 });
