@@ -22,7 +22,7 @@ const ENDPOINTS = [
   "DELETE /__emulator/requests                   clear the request log and counters",
   "GET    /__emulator/counters                   request totals by route and status",
   "GET    /__emulator/ca.pem                     the CA certificate",
-  "POST   /__emulator/certificates/:id/revoke    body {\"immediately\"?: boolean}",
+  'POST   /__emulator/certificates/:id/revoke    body {"immediately"?: boolean}',
   "DELETE /__emulator/certificates/:id           forget a certificate (the API then answers 1415)",
   "GET    /__emulator/faults                     pending faults",
   "POST   /__emulator/faults                     body: a fault {route, kind, times?, delayMs?, status?, retryAfterSeconds?} or an array",
@@ -31,12 +31,7 @@ const ENDPOINTS = [
 ];
 
 /** Serves the admin interface for the demo and for tools outside the test process. */
-export async function handleAdminRequest(
-  emulator: Emulator,
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-): Promise<void> {
+export async function handleAdminRequest(emulator: Emulator, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   const refusal = adminRefusal(request, emulator.adminUrl);
   if (refusal !== undefined) {
     request.resume();
@@ -56,7 +51,11 @@ export async function handleAdminRequest(
           throw new AdminError(400, "immediately must be a boolean");
         }
         notFoundUnless(() => emulator.revokeOutOfBand(id, immediately === undefined ? {} : { immediately }));
-        return json(response, 200, emulator.certificates().find((certificate) => certificate.id === id));
+        return json(
+          response,
+          200,
+          emulator.certificates().find((certificate) => certificate.id === id),
+        );
       }
       if (method === "DELETE" && revoke === undefined) {
         notFoundUnless(() => emulator.deleteOutOfBand(id));

@@ -79,13 +79,7 @@ export async function handleApiRequest(
   sendJson(response, answer.status, answer.body, answer.headers);
 }
 
-async function answerFor(
-  context: ApiHandlerContext,
-  request: IncomingMessage,
-  match: RouteMatch,
-  url: URL,
-  body: string,
-): Promise<Answer> {
+async function answerFor(context: ApiHandlerContext, request: IncomingMessage, match: RouteMatch, url: URL, body: string): Promise<Answer> {
   try {
     const principal = authenticate(request.headers, context.credentials);
     const decision = context.rateLimiter?.check(principal, context.now()) ?? { allowed: true };

@@ -113,13 +113,9 @@ export class CertificateAuthority {
       throw new Error("the CA private key does not match the CA certificate");
     }
     const scheme = schemeFor(certificate.publicKey.algorithm);
-    const privateKey = await crypto.subtle.importKey(
-      "pkcs8",
-      nodeKey.export({ type: "pkcs8", format: "der" }),
-      scheme.algorithm,
-      true,
-      ["sign"],
-    );
+    const privateKey = await crypto.subtle.importKey("pkcs8", nodeKey.export({ type: "pkcs8", format: "der" }), scheme.algorithm, true, [
+      "sign",
+    ]);
     return new CertificateAuthority(certificate, privateKey, scheme);
   }
 

@@ -64,9 +64,7 @@ export class CertificateStore {
 
   /** All certificates (of one zone if given), oldest first. */
   list(zoneId?: string): CertificateRecord[] {
-    return this.#records
-      .filter((record) => zoneId === undefined || record.zoneId === zoneId)
-      .map((record) => this.#settled(record));
+    return this.#records.filter((record) => zoneId === undefined || record.zoneId === zoneId).map((record) => this.#settled(record));
   }
 
   remove(id: string): boolean {

@@ -77,8 +77,14 @@ export function parseCliArguments(argv: readonly string[], env: NodeJS.ProcessEn
     revocationDelayMs: optionalInteger("--revocation-delay-ms", values["revocation-delay-ms"]),
     reactivationDelayMs: optionalInteger("--reactivation-delay-ms", values["reactivation-delay-ms"]),
     caDir: values["ca-dir"],
-    zones: values.zones?.split(",").map((zone) => zone.trim()).filter((zone) => zone !== ""),
-    mtlsCertificates: values["mtls-certificates"]?.split(",").map((id) => id.trim()).filter((id) => id !== ""),
+    zones: values.zones
+      ?.split(",")
+      .map((zone) => zone.trim())
+      .filter((zone) => zone !== ""),
+    mtlsCertificates: values["mtls-certificates"]
+      ?.split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== ""),
     rateLimit: values["no-rate-limit"] !== true,
     quiet: values.quiet === true,
   };

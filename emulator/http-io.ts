@@ -25,12 +25,7 @@ export function readBody(request: IncomingMessage, limitBytes = BODY_LIMIT_BYTES
 }
 
 /** Writes a JSON answer with the headers every Cloudflare API response carries. */
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (response.destroyed || response.headersSent) return;
   const text = JSON.stringify(body);
   response.writeHead(status, {

@@ -116,9 +116,7 @@ function revoke(context: OperationContext, request: OperationRequest): Operation
 
 function applyTransition(record: CertificateRecord, result: TransitionResult): void {
   if (!result.ok) {
-    throw result.reason === "already-revoked"
-      ? apiErrors.alreadyRevoked()
-      : apiErrors.notPendingRevocation(record.lifecycle.status);
+    throw result.reason === "already-revoked" ? apiErrors.alreadyRevoked() : apiErrors.notPendingRevocation(record.lifecycle.status);
   }
   record.lifecycle = result.state;
 }

@@ -33,7 +33,13 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   const apiPath = pathname.slice(API_PREFIX.length) || "/";
   const segments = apiPath.replace(/\/$/, "").split("/").slice(1);
   const [root, rawZoneId, collection, rawCertificateId, ...rest] = segments;
-  if (root === "zones" && rawZoneId !== undefined && collection === "certificate_authorities" && rawCertificateId === "hostname_associations" && rest.length === 0) {
+  if (
+    root === "zones" &&
+    rawZoneId !== undefined &&
+    collection === "certificate_authorities" &&
+    rawCertificateId === "hostname_associations" &&
+    rest.length === 0
+  ) {
     return matchAssociations(method, rawZoneId, apiPath);
   }
   if (root !== "zones" || rawZoneId === undefined || collection !== "client_certificates" || rest.length > 0) {

@@ -201,13 +201,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     hostnameAssociations: (zoneId, mtlsCertificateId) => associations.get(zoneId, mtlsCertificateId ?? null),
     setHostnameAssociationsOutOfBand(zoneId, hostnames, mtlsCertificateId) {
       if (!isIdentifier(zoneId)) throw new RangeError(`zone ids are 32 lower-case hex characters, got ${JSON.stringify(zoneId)}`);
-      if (mtlsCertificateId !== undefined && !associations.hasCertificate(mtlsCertificateId)) throw new Error(`the emulator has no mTLS certificate ${mtlsCertificateId}`);
+      if (mtlsCertificateId !== undefined && !associations.hasCertificate(mtlsCertificateId))
+        throw new Error(`the emulator has no mTLS certificate ${mtlsCertificateId}`);
       const invalid = hostnames.find((hostname) => !isFullyQualifiedHostname(hostname));
       if (invalid !== undefined) throw new RangeError(`not a fully qualified hostname: ${JSON.stringify(invalid)}`);
       associations.replace(zoneId, mtlsCertificateId ?? null, [...new Set(hostnames)]);
     },
     addMtlsCertificate(id) {
-      if (!isMtlsCertificateId(id)) throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
+      if (!isMtlsCertificateId(id))
+        throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
       associations.addCertificate(id);
     },
     shiftClock(deltaMs) {
@@ -254,14 +256,18 @@ function validateOptions(options: EmulatorOptions): Settings {
     throw new RangeError("apiKey and email go together: give both or neither");
   }
   for (const id of options.mtlsCertificates ?? []) {
-    if (!isMtlsCertificateId(id)) throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
+    if (!isMtlsCertificateId(id))
+      throw new RangeError(`mTLS certificate ids are 32 lower-case hex characters or a UUID, got ${JSON.stringify(id)}`);
   }
   for (const zone of options.zones ?? []) {
     if (!isIdentifier(zone)) throw new RangeError(`zone ids are 32 lower-case hex characters, got ${JSON.stringify(zone)}`);
   }
   const revocationDelayMs = options.revocationDelayMs ?? 2000;
   const reactivationDelayMs = options.reactivationDelayMs ?? 1000;
-  for (const [name, value] of [["revocationDelayMs", revocationDelayMs], ["reactivationDelayMs", reactivationDelayMs]] as const) {
+  for (const [name, value] of [
+    ["revocationDelayMs", revocationDelayMs],
+    ["reactivationDelayMs", reactivationDelayMs],
+  ] as const) {
     if (!(value >= 0)) throw new RangeError(`${name} must be >= 0 (Infinity allowed), got ${value}`);
   }
   const rateLimit = options.rateLimit ?? CLOUDFLARE_RATE_LIMIT;

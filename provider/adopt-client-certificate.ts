@@ -46,14 +46,21 @@ export function claimForAdoption(ledger: CreateLedger, request: { zoneId: string
  * Any difference fails with every difference listed and nothing changed. A certificate pending
  * revocation is reactivated.
  */
-export async function adoptClientCertificate(client: CloudflareClient, request: AdoptionRequest, csr: CsrFacts): Promise<ApiClientCertificate> {
+export async function adoptClientCertificate(
+  client: CloudflareClient,
+  request: AdoptionRequest,
+  csr: CsrFacts,
+): Promise<ApiClientCertificate> {
   const { zoneId, certificateId } = request;
   let current: ApiClientCertificate;
   try {
     current = await client.getClientCertificate(zoneId, certificateId);
   } catch (error) {
     if (error instanceof CloudflareApiError && !(error instanceof NotFoundError) && error.hasCode(CODE_NO_ROUTE)) {
-      throw new AdoptionError(`${describe(request)}: Cloudflare does not know this zone or id (${error.message}): check zoneId and the id; nothing was changed`, { cause: error });
+      throw new AdoptionError(
+        `${describe(request)}: Cloudflare does not know this zone or id (${error.message}): check zoneId and the id; nothing was changed`,
+        { cause: error },
+      );
     }
     if (!(error instanceof NotFoundError)) throw error;
     throw new AdoptionError(
@@ -65,7 +72,12 @@ export async function adoptClientCertificate(client: CloudflareClient, request: 
   const problems = await adoptionProblems(current, request, csr);
   if (problems.length > 0) throw new AdoptionError(`${describe(request)}: ${problems.join("; ")}; nothing was changed`);
   if (current.status !== "pending_revocation") return current;
-  return reactivateOrAccept(client, zoneId, certificateId, "it can never serve again: remove adoptCertificateId to issue a new certificate for this CSR");
+  return reactivateOrAccept(
+    client,
+    zoneId,
+    certificateId,
+    "it can never serve again: remove adoptCertificateId to issue a new certificate for this CSR",
+  );
 }
 
 /** Every reason the certificate cannot be adopted as declared, each with its fix. */
@@ -84,7 +96,9 @@ async function adoptionProblems(current: ApiClientCertificate, request: Adoption
     if (mismatch !== undefined) problems.push(`${mismatch}: adopt another certificate or remove adoptCertificateId to issue a new one`);
   }
   if (current.validity_days !== request.validityDays) {
-    problems.push(`validityDays is ${request.validityDays} in the program but the certificate has ${current.validity_days}: write validityDays: ${current.validity_days}`);
+    problems.push(
+      `validityDays is ${request.validityDays} in the program but the certificate has ${current.validity_days}: write validityDays: ${current.validity_days}`,
+    );
   }
   return problems;
 }
@@ -99,7 +113,8 @@ async function describeCsrDifference(theirsText: string, ours: CsrFacts): Promis
     return `the certificate's CSR cannot be read: ${error.reason}`;
   }
   const differences: string[] = [];
-  if (theirs.subject !== ours.subject) differences.push(`subject ${theirs.subject || "(empty)"} in the certificate, ${ours.subject || "(empty)"} in csr`);
+  if (theirs.subject !== ours.subject)
+    differences.push(`subject ${theirs.subject || "(empty)"} in the certificate, ${ours.subject || "(empty)"} in csr`);
   if (theirs.publicKeySha256 !== ours.publicKeySha256) {
     differences.push(`key ${keyOf(theirs)} in the certificate, ${keyOf(ours)} in csr`);
   }

@@ -44,7 +44,10 @@ export function normalizeMessages(value: unknown): ApiMessage[] {
 function normalizeMessage(entry: unknown): ApiMessage {
   if (typeof entry === "string") return { code: 0, message: printable(entry) };
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-    return { code: 0, message: `(an error entry that is not an object: ${entry === null ? "null" : Array.isArray(entry) ? "array" : typeof entry})` };
+    return {
+      code: 0,
+      message: `(an error entry that is not an object: ${entry === null ? "null" : Array.isArray(entry) ? "array" : typeof entry})`,
+    };
   }
   const record = entry as Record<string, unknown>;
   const code = record["code"];

@@ -38,7 +38,9 @@ function show(value: unknown): string {
 
 function checkLength(where: string, field: string, value: string, max: number): void {
   if (value.length > max) {
-    throw new ContractViolationError(`${where}: Cloudflare broke its API contract: expected ${field} to be at most ${max} characters long, got ${value.length} characters`);
+    throw new ContractViolationError(
+      `${where}: Cloudflare broke its API contract: expected ${field} to be at most ${max} characters long, got ${value.length} characters`,
+    );
   }
 }
 
@@ -70,7 +72,8 @@ function parseField(where: string, name: string, field: Pick<CertificateField, "
     case "pem":
     case "short":
     case "subject":
-      if (typeof value !== "string" || (field.required && value === "")) fail(where, name, field.required ? "a non-empty string" : "a string", value);
+      if (typeof value !== "string" || (field.required && value === ""))
+        fail(where, name, field.required ? "a non-empty string" : "a string", value);
       checkLength(where, name, value, MAX_STRING_CHARS[field.type]);
       return value;
     case "integer":

@@ -76,5 +76,8 @@ function declaredLength(headers: IncomingHttpHeaders): number | undefined {
 export function responseTooLargeError(operation: string, status: number, tooLarge: string, uncertain: boolean): CloudflareApiError {
   const message = `${operation}: Cloudflare's answer (HTTP ${status}) is larger than ${MAX_RESPONSE_BYTES} bytes (MAX_RESPONSE_BYTES; ${tooLarge}), far more than any real answer, and was not read further`;
   if (uncertain) return new UncertainOutcomeError(`${message}, so whether Cloudflare acted on the request is unknown`, { status });
-  return new CloudflareApiError(`${message} nor retried: check that CLOUDFLARE_BASE_URL (or cloudflare:baseUrl) points at the Cloudflare API`, { status });
+  return new CloudflareApiError(
+    `${message} nor retried: check that CLOUDFLARE_BASE_URL (or cloudflare:baseUrl) points at the Cloudflare API`,
+    { status },
+  );
 }

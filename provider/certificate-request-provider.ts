@@ -1,13 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { sameSubject, validateSubject, type CertificateSubject } from "./certificate-subject";
-import {
-  defaultKeyAlgorithm,
-  generateKeyAndCsr,
-  isKeyAlgorithm,
-  keyAlgorithms,
-  type KeyAlgorithm,
-  type KeyAndCsr,
-} from "./key-generation";
+import { defaultKeyAlgorithm, generateKeyAndCsr, isKeyAlgorithm, keyAlgorithms, type KeyAlgorithm, type KeyAndCsr } from "./key-generation";
 import { isUnknown } from "./unknown";
 
 /** A {@link CertificateRequest}'s inputs after `check`: the key algorithm is always set. */
@@ -26,9 +19,7 @@ export interface CertificateRequestOutputs extends CertificateRequestInputs, Key
  * Serialized into every resource's state by the closure serializer, so it holds no fields and loads its
  * heavy dependencies only when a method runs.
  */
-export class CertificateRequestProvider
-  implements pulumi.dynamic.ResourceProvider<CertificateRequestInputs, CertificateRequestOutputs>
-{
+export class CertificateRequestProvider implements pulumi.dynamic.ResourceProvider<CertificateRequestInputs, CertificateRequestOutputs> {
   // The engine passes the program's values unvalidated, hence `unknown`.
   async check(olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<CertificateRequestInputs>> {
     const raw = (typeof news === "object" && news !== null ? news : {}) as Record<string, unknown>;
@@ -46,11 +37,7 @@ export class CertificateRequestProvider
     };
   }
 
-  async diff(
-    _id: pulumi.ID,
-    olds: CertificateRequestOutputs,
-    news: CertificateRequestInputs,
-  ): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: pulumi.ID, olds: CertificateRequestOutputs, news: CertificateRequestInputs): Promise<pulumi.dynamic.DiffResult> {
     // Every input shapes the key or the CSR, and a CSR cannot be changed without a new signature,
     // so any change is a replacement. `olds` also carries `__provider`, which says nothing about the key.
     const replaces: string[] = [];
@@ -70,10 +57,7 @@ export class CertificateRequestProvider
     return { id: generated.publicKeyFingerprintSha256, outs: outs satisfies CertificateRequestOutputs };
   }
 
-  async read(
-    id: pulumi.ID,
-    props?: CertificateRequestOutputs,
-  ): Promise<pulumi.dynamic.ReadResult<CertificateRequestOutputs>> {
+  async read(id: pulumi.ID, props?: CertificateRequestOutputs): Promise<pulumi.dynamic.ReadResult<CertificateRequestOutputs>> {
     // Without stored state (a `get` by id alone) there is no key to return: report the resource as absent.
     if (props === undefined || props.privateKeyPem === undefined) {
       return {};
@@ -84,10 +68,7 @@ export class CertificateRequestProvider
   /** Nothing exists outside the stack: the key and CSR go with the state. */
   async delete(): Promise<void> {}
 
-  async update(
-    _id: pulumi.ID,
-    olds: CertificateRequestOutputs,
-  ): Promise<pulumi.dynamic.UpdateResult<CertificateRequestOutputs>> {
+  async update(_id: pulumi.ID, olds: CertificateRequestOutputs): Promise<pulumi.dynamic.UpdateResult<CertificateRequestOutputs>> {
     // Unreachable while diff reports every change as a replacement, but without an update the engine
     // would keep only `__provider` as outputs (pulumi/pulumi#13983), losing the key.
     return { outs: storedOutputs(olds) };

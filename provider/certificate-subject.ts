@@ -88,9 +88,7 @@ function fieldProblem(key: SubjectField, value: unknown, maxLength: number): str
     return undefined;
   }
   if (value === undefined || value === null) {
-    return key === "commonName"
-      ? 'is required: set it to a name that identifies this client, such as "api-client.example.com"'
-      : undefined;
+    return key === "commonName" ? 'is required: set it to a name that identifies this client, such as "api-client.example.com"' : undefined;
   }
   if (typeof value !== "string") {
     return `must be a string, not ${typeof value}`;
@@ -101,9 +99,7 @@ function fieldProblem(key: SubjectField, value: unknown, maxLength: number): str
       : "must not be empty: leave the field out instead";
   }
   if (key === "country") {
-    return /^[A-Z]{2}$/.test(value)
-      ? undefined
-      : 'must be a two-letter ISO 3166-1 alpha-2 code in upper case, such as "US" or "DE"';
+    return /^[A-Z]{2}$/.test(value) ? undefined : 'must be a two-letter ISO 3166-1 alpha-2 code in upper case, such as "US" or "DE"';
   }
   if (value.trim() !== value) {
     return "must not start or end with whitespace: remove it, or the certificate carries a name that differs from the one you see";

@@ -25,7 +25,9 @@ export function certificateChainPem(certificate: string, caCertificatePem?: stri
   if (caCertificatePem === undefined) return leaf.toString();
   const ca = parseCertificate(caCertificatePem, "caCertificatePem");
   if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) {
-    throw new Error(`the certificate (issuer "${oneLine(leaf.issuer)}") was not signed by the CA certificate given ("${oneLine(ca.subject)}"): pass the CA named in the certificate's certificateAuthority output`);
+    throw new Error(
+      `the certificate (issuer "${oneLine(leaf.issuer)}") was not signed by the CA certificate given ("${oneLine(ca.subject)}"): pass the CA named in the certificate's certificateAuthority output`,
+    );
   }
   return `${leaf.toString()}${ca.toString()}`;
 }
@@ -56,7 +58,9 @@ export function clientBundlePem(parts: ClientBundleParts): string {
     throw new Error("privateKeyPem is not a PEM private key (PKCS#8 PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
   }
   if (!leaf.checkPrivateKey(key)) {
-    throw new Error(`privateKeyPem is not the key of the certificate for "${oneLine(leaf.subject)}": pass the private key of the CSR the certificate was issued for`);
+    throw new Error(
+      `privateKeyPem is not the key of the certificate for "${oneLine(leaf.subject)}": pass the private key of the CSR the certificate was issued for`,
+    );
   }
   return `${chain}${key.export({ type: "pkcs8", format: "pem" }).toString()}`;
 }
@@ -78,9 +82,11 @@ export function clientBundle(parts: {
   caCertificatePem?: pulumi.Input<string>;
 }): pulumi.Output<string> {
   return pulumi.secret(
-    pulumi.all([parts.certificate, parts.privateKeyPem, parts.caCertificatePem]).apply(([certificate, privateKeyPem, caCertificatePem]) =>
-      clientBundlePem(caCertificatePem === undefined ? { certificate, privateKeyPem } : { certificate, privateKeyPem, caCertificatePem }),
-    ),
+    pulumi
+      .all([parts.certificate, parts.privateKeyPem, parts.caCertificatePem])
+      .apply(([certificate, privateKeyPem, caCertificatePem]) =>
+        clientBundlePem(caCertificatePem === undefined ? { certificate, privateKeyPem } : { certificate, privateKeyPem, caCertificatePem }),
+      ),
   );
 }
 

@@ -9,7 +9,11 @@ import { isUnknown } from "./unknown";
  * A certificate that refresh found revoked is replaced; one still pending revocation is
  * reactivated in place. With `renewBeforeDays`, a certificate that close to expiry is replaced.
  */
-export function diffClientCertificate(olds: Record<string, unknown>, news: Record<string, unknown>, now: number = Date.now()): pulumi.dynamic.DiffResult {
+export function diffClientCertificate(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now: number = Date.now(),
+): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
   if (isUnknown(news["zoneId"]) || olds["zoneId"] !== news["zoneId"]) replaces.push("zoneId");
   if (isUnknown(news["validityDays"]) || olds["validityDays"] !== news["validityDays"]) replaces.push("validityDays");

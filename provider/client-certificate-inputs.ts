@@ -47,7 +47,8 @@ export interface InputCheck {
 export async function checkClientCertificateInputs(given: unknown, olds: unknown = {}): Promise<InputCheck> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   // The engine always sends an object; code that calls check directly may not.
-  const news: Record<string, unknown> = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
+  const news: Record<string, unknown> =
+    typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
   const inputs: Record<string, unknown> = { ...news };
 
   const { zoneId, csr, validityDays } = news;
@@ -71,24 +72,35 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
   if (adoptCertificateId !== undefined && !isUnknown(adoptCertificateId)) {
     const problem = describeInvalidId(adoptCertificateId);
     if (problem !== undefined) {
-      failures.push({ property: "adoptCertificateId", reason: `adoptCertificateId ${problem}; \`npx pulumi-cloudflare-mtls list --zone <zone id>\` lists the ids` });
+      failures.push({
+        property: "adoptCertificateId",
+        reason: `adoptCertificateId ${problem}; \`npx pulumi-cloudflare-mtls list --zone <zone id>\` lists the ids`,
+      });
     }
   }
   const coexistingProblem = describeInvalidCoexisting(news["coexistingCertificateIds"]);
-  if (coexistingProblem !== undefined) failures.push({ property: "coexistingCertificateIds", reason: `coexistingCertificateIds ${coexistingProblem}` });
+  if (coexistingProblem !== undefined)
+    failures.push({ property: "coexistingCertificateIds", reason: `coexistingCertificateIds ${coexistingProblem}` });
 
   // The resource exists: it was adopted or issued when it was created, so the input has done its part.
   const exists = resourceExists(olds);
   if (exists) delete inputs["adoptCertificateId"];
   // Cloudflare already signed this CSR: a key or hash this package would not send for issuance is no reason to refuse it.
   const recordedCsr = exists ? (olds as Record<string, unknown>)["csr"] : undefined;
-  const alreadySigned = (text: string) => (!exists && adoptCertificateId !== undefined) || (typeof recordedCsr === "string" && sameCsr(recordedCsr, text));
+  const alreadySigned = (text: string) =>
+    (!exists && adoptCertificateId !== undefined) || (typeof recordedCsr === "string" && sameCsr(recordedCsr, text));
 
   if (!isUnknown(csr)) {
     if (typeof csr !== "string" || csr.trim() === "") {
-      failures.push({ property: "csr", reason: "csr is required: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)" });
+      failures.push({
+        property: "csr",
+        reason: "csr is required: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)",
+      });
     } else if (csr.length > 65_536) {
-      failures.push({ property: "csr", reason: `csr is ${csr.length} characters long; a certificate signing request is a few kilobytes, check that the right file was read` });
+      failures.push({
+        property: "csr",
+        reason: `csr is ${csr.length} characters long; a certificate signing request is a few kilobytes, check that the right file was read`,
+      });
     } else {
       try {
         inputs["csr"] = (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;

@@ -7,7 +7,15 @@ import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
 import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
-import { AuthenticationError, CloudflareApiError, CODE_ALREADY_REVOKED, ContractViolationError, IssuedWithErrorsError, NotFoundError, RateLimitedError } from "./errors";
+import {
+  AuthenticationError,
+  CloudflareApiError,
+  CODE_ALREADY_REVOKED,
+  ContractViolationError,
+  IssuedWithErrorsError,
+  NotFoundError,
+  RateLimitedError,
+} from "./errors";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
 import { adoptClientCertificate, claimForAdoption } from "./adopt-client-certificate";
@@ -50,11 +58,18 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   /** Receives the stack config; credentials in it take precedence over the environment. */
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     // Not a plain field: util.inspect, JSON.stringify or a debugger view of the provider must not show the token.
-    hideProperty(this, "configSettings", settingsFromConfig((key) => request.config.get(key)));
+    hideProperty(
+      this,
+      "configSettings",
+      settingsFromConfig((key) => request.config.get(key)),
+    );
   }
 
   /** Validates inputs before any API call and canonicalises the CSR. */
-  async check(olds: Unvalidated<ClientCertificateInputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
+  async check(
+    olds: Unvalidated<ClientCertificateInputs>,
+    news: Unvalidated<ClientCertificateInputs>,
+  ): Promise<pulumi.dynamic.CheckResult<ClientCertificateInputs>> {
     const { inputs, failures } = await checkClientCertificateInputs(news, olds);
     const held = recordedRequestKey(olds);
     if (held !== undefined) noteExistingRequest(this.ledger, held);
@@ -66,7 +81,11 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
    * process, so a create that runs after this diff cannot adopt it (best effort: the engine does not
    * order the diffs of existing resources before the creates of new ones).
    */
-  async diff(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: Unvalidated<ClientCertificateInputs>): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    id: string,
+    olds: Unvalidated<ClientCertificateOutputs>,
+    news: Unvalidated<ClientCertificateInputs>,
+  ): Promise<pulumi.dynamic.DiffResult> {
     if (isCloudflareId(id) && !this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);
     return diffClientCertificate(olds, news);
   }
@@ -96,9 +115,14 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
         await client.revokeClientCertificate(inputs.zoneId, issued.id);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw issuedWithErrors(inputs, issued.id, outs, [mismatch, `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`]);
+        throw issuedWithErrors(inputs, issued.id, outs, [
+          mismatch,
+          `revoking it failed too (${reason}); run pulumi destroy or revoke it in the dashboard`,
+        ]);
       }
-      throw new CloudflareApiError(`creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`);
+      throw new CloudflareApiError(
+        `creating client certificate in zone ${inputs.zoneId}: ${mismatch}; certificate ${issued.id} was revoked again, nothing is left behind`,
+      );
     }
     return { id: issued.id, outs };
   }
@@ -131,7 +155,12 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
     if (!this.ledger.recordedIds.includes(id)) this.ledger.recordedIds.push(id);
     const recordedCsr = props?.["csr"];
     const csr = typeof recordedCsr === "string" && sameCsr(recordedCsr, outs.csr) ? recordedCsr : outs.csr;
-    const inputs: ClientCertificateInputs = { zoneId, csr, validityDays: outs.validityDays, ...(outs.renewBeforeDays === undefined ? {} : { renewBeforeDays: outs.renewBeforeDays }) };
+    const inputs: ClientCertificateInputs = {
+      zoneId,
+      csr,
+      validityDays: outs.validityDays,
+      ...(outs.renewBeforeDays === undefined ? {} : { renewBeforeDays: outs.renewBeforeDays }),
+    };
     // Pulumi types ReadResult.inputs as Outputs; the engine stores them as the resource's inputs.
     return { id, props: outs, inputs: inputs as unknown as ClientCertificateOutputs };
   }
@@ -141,7 +170,11 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
    * no API call of its own). A certificate that is already active or reactivating (a retried PATCH whose
    * first answer was lost, or a reactivation in the dashboard) is recorded as it is.
    */
-  async update(id: string, olds: Unvalidated<ClientCertificateOutputs>, news: ClientCertificateInputs): Promise<pulumi.dynamic.UpdateResult<ClientCertificateOutputs>> {
+  async update(
+    id: string,
+    olds: Unvalidated<ClientCertificateOutputs>,
+    news: ClientCertificateInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ClientCertificateOutputs>> {
     const zoneId = news.zoneId;
     const client = this.client();
     if (olds["status"] !== "pending_revocation") {

@@ -82,7 +82,15 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...outputs, zoneId: args.zoneId, csr: args.csr, validityDays: args.validityDays, renewBeforeDays: args.renewBeforeDays, adoptCertificateId: args.adoptCertificateId, coexistingCertificateIds: args.coexistingCertificateIds },
+      {
+        ...outputs,
+        zoneId: args.zoneId,
+        csr: args.csr,
+        validityDays: args.validityDays,
+        renewBeforeDays: args.renewBeforeDays,
+        adoptCertificateId: args.adoptCertificateId,
+        coexistingCertificateIds: args.coexistingCertificateIds,
+      },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),
       "cloudflare-mtls",
       "ClientCertificate",
@@ -97,7 +105,12 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
    * const existing = ClientCertificate.get("existing", "9f2c4e0d8b7a4c1e9d3f6a5b2c1d0e9f", { zoneId });
    * ```
    */
-  static get(name: string, id: pulumi.Input<string>, state: { zoneId: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions): ClientCertificate {
+  static get(
+    name: string,
+    id: pulumi.Input<string>,
+    state: { zoneId: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ): ClientCertificate {
     // A read needs only the zone; csr and validity come back from the API.
     const readArgs = { zoneId: state.zoneId } as ClientCertificateArgs;
     return new ClientCertificate(name, readArgs, { ...opts, id });

@@ -39,7 +39,8 @@ export class CloudflareClient {
   private readonly transport: HttpTransport;
 
   constructor(options: CloudflareClientOptions = {}) {
-    const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
+    const connection =
+      options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
     this.transport = new HttpTransport(connection, options);
   }
 
@@ -74,7 +75,11 @@ export class CloudflareClient {
     const listing = new CertificateListing(LIST_PAGE_SIZE, describeOperation({ action: "listing client certificates", zoneId }));
     const budget = this.transport.budgetForCall();
     for (let page = 1; ; page++) {
-      const { certificates, resultInfo } = await this.listClientCertificatesPage(zoneId, { ...options, page, perPage: LIST_PAGE_SIZE }, budget);
+      const { certificates, resultInfo } = await this.listClientCertificatesPage(
+        zoneId,
+        { ...options, page, perPage: LIST_PAGE_SIZE },
+        budget,
+      );
       if (listing.add(page, certificates, resultInfo) === "done") return listing.certificates;
     }
   }
@@ -120,7 +125,12 @@ export class CloudflareClient {
    */
   async revokeClientCertificate(zoneId: string, certificateId: string): Promise<ApiClientCertificate | undefined> {
     const context: OperationContext = { action: "revoking client certificate", zoneId, certificateId };
-    const { result } = await this.transport.send<unknown>({ method: "DELETE", path: certificatePath(context), context, retryMode: "idempotent" });
+    const { result } = await this.transport.send<unknown>({
+      method: "DELETE",
+      path: certificatePath(context),
+      context,
+      retryMode: "idempotent",
+    });
     return result === null || result === undefined ? undefined : parseCertificateAnswer(result, context);
   }
 

@@ -76,7 +76,9 @@ function credentialsFrom(source: SettingsSource, origin: SettingsOrigin): Creden
  * (stack config before environment, as Pulumi providers do); the first with
  * credentials wins, and the base URL comes from the first source that sets one.
  */
-export function resolveConnectionSettings(sources: ReadonlyArray<{ origin: SettingsOrigin; settings: SettingsSource }>): ConnectionSettings {
+export function resolveConnectionSettings(
+  sources: ReadonlyArray<{ origin: SettingsOrigin; settings: SettingsSource }>,
+): ConnectionSettings {
   let credentials: Credentials | undefined;
   for (const { origin, settings } of sources) {
     credentials = credentialsFrom(settings, origin);
@@ -184,7 +186,13 @@ function describeHeaderProblem(value: string): string | undefined {
   if (HEADER_SAFE.test(value)) return undefined;
   const index = [...value].findIndex((character) => !HEADER_SAFE.test(character));
   const character = [...value][index] ?? "";
-  const what = /[\r\n]/.test(character) ? "a line break" : /\s/.test(character) ? "white space" : /[\x00-\x1f\x7f]/.test(character) ? "a control character" : "a non-ASCII character";
+  const what = /[\r\n]/.test(character)
+    ? "a line break"
+    : /\s/.test(character)
+      ? "white space"
+      : /[\x00-\x1f\x7f]/.test(character)
+        ? "a control character"
+        : "a non-ASCII character";
   return `contains ${what} at position ${index + 1}; credentials are visible ASCII only`;
 }
 

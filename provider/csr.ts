@@ -58,11 +58,15 @@ function pemBlockBodies(text: string): string[] {
 /** Extracts the DER bytes of the single CSR in `text`, or throws {@link CsrError}. */
 export function csrDer(text: string): Buffer {
   if (text.length > MAX_CSR_TEXT_CHARS) {
-    throw new CsrError(`is ${text.length} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take; check that the right file was read`);
+    throw new CsrError(
+      `is ${text.length} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take; check that the right file was read`,
+    );
   }
   const blocks = pemBlockBodies(normalizeLineEndings(text));
   if (blocks.length === 0) {
-    throw new CsrError(`is not a PEM certificate signing request: expected a "-----BEGIN CERTIFICATE REQUEST-----" block; ${HOW_TO_MAKE_ONE}`);
+    throw new CsrError(
+      `is not a PEM certificate signing request: expected a "-----BEGIN CERTIFICATE REQUEST-----" block; ${HOW_TO_MAKE_ONE}`,
+    );
   }
   if (blocks.length > 1) {
     throw new CsrError(`holds ${blocks.length} certificate signing requests; give exactly one per ClientCertificate`);
@@ -76,7 +80,10 @@ export function csrDer(text: string): Buffer {
 
 /** Formats DER bytes as a canonical PEM CSR: LF line endings, 64 columns, trailing newline. */
 export function csrPem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString("base64").match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString("base64")
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
@@ -147,7 +154,10 @@ async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
   }
   const declared = derElementLength(der);
   if (declared !== der.length) {
-    const what = declared < 0 || declared > der.length ? "a length that does not match its content" : `${der.length - declared} bytes after the end of the request`;
+    const what =
+      declared < 0 || declared > der.length
+        ? "a length that does not match its content"
+        : `${der.length - declared} bytes after the end of the request`;
     throw new CsrError(`has ${what}: it was cut or padded; copy the whole file again`);
   }
   const spki = new Uint8Array(request.publicKey.rawData);
@@ -156,7 +166,9 @@ async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
   const hash = (request.signatureAlgorithm as { hash?: { name?: unknown } }).hash?.name;
   if (enforce && (typeof hash !== "string" || !ACCEPTED_SIGNATURE_HASHES.includes(hash))) {
     const used = typeof hash === "string" ? hash : (request.signatureAlgorithm as { name?: unknown }).name;
-    throw new CsrError(`is signed with ${String(used)}, which is not accepted; sign it with ${ACCEPTED_SIGNATURE_HASHES.join(", ")} (openssl req -sha256)`);
+    throw new CsrError(
+      `is signed with ${String(used)}, which is not accepted; sign it with ${ACCEPTED_SIGNATURE_HASHES.join(", ")} (openssl req -sha256)`,
+    );
   }
   let verified: boolean;
   try {
@@ -165,7 +177,9 @@ async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
     verified = false;
   }
   if (!verified) {
-    throw new CsrError("has a signature that does not verify with its own public key: it was altered or signed with another key; create it again from the private key");
+    throw new CsrError(
+      "has a signature that does not verify with its own public key: it was altered or signed with another key; create it again from the private key",
+    );
   }
   return { pem: csrPem(der), subject: request.subject, keyDescription: key.description, publicKeySha256: spkiSha256(spki) };
 }
@@ -206,9 +220,15 @@ function describeKey(spki: Uint8Array): { description: string; problem?: string 
   if (details.type === "ec") {
     const curve = { prime256v1: "P-256", "P-256": "P-256", secp384r1: "P-384", "P-384": "P-384" }[details.namedCurve ?? ""];
     if (curve === undefined) {
-      return { description: `ECDSA ${details.namedCurve ?? "unknown curve"}`, problem: `has an ECDSA key on curve ${details.namedCurve}; Cloudflare signs ${SUPPORTED_KEYS}` };
+      return {
+        description: `ECDSA ${details.namedCurve ?? "unknown curve"}`,
+        problem: `has an ECDSA key on curve ${details.namedCurve}; Cloudflare signs ${SUPPORTED_KEYS}`,
+      };
     }
     return { description: `ECDSA ${curve}` };
   }
-  return { description: details.type ?? "unknown key", problem: `has a key of type ${details.type ?? "unknown"}; Cloudflare signs ${SUPPORTED_KEYS}` };
+  return {
+    description: details.type ?? "unknown key",
+    problem: `has a key of type ${details.type ?? "unknown"}; Cloudflare signs ${SUPPORTED_KEYS}`,
+  };
 }

@@ -73,7 +73,9 @@ export class DelegatingProvider implements Provider {
         // Resolved as from a file in the project directory: its node_modules, or this package itself.
         exported = createRequire(join(process.cwd(), "index.js"))(specifier) as typeof exported;
       } catch (error) {
-        throw new Error(`loading ${specifier} from ${process.cwd()}: ${String(error).split("\n")[0]}; install pulumi-cloudflare-mtls in the Pulumi project`);
+        throw new Error(
+          `loading ${specifier} from ${process.cwd()}: ${String(error).split("\n")[0]}; install pulumi-cloudflare-mtls in the Pulumi project`,
+        );
       }
       self.loaded = new exported[this.exportName]!();
     }

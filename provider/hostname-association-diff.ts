@@ -17,7 +17,11 @@ export function diffHostnameAssociation(olds: Record<string, unknown>, news: Rec
   const oldHostnames = stringList(olds["hostnames"]);
   const newHostnames = news["hostnames"];
   const hostnamesChanged =
-    !Array.isArray(newHostnames) || newHostnames.some((hostname) => typeof hostname !== "string") || oldHostnames === undefined || !sameHostnames(oldHostnames, newHostnames as string[]) || (stringList(olds["missingHostnames"])?.length ?? 0) > 0;
+    !Array.isArray(newHostnames) ||
+    newHostnames.some((hostname) => typeof hostname !== "string") ||
+    oldHostnames === undefined ||
+    !sameHostnames(oldHostnames, newHostnames as string[]) ||
+    (stringList(olds["missingHostnames"])?.length ?? 0) > 0;
   const exclusiveChanged = isUnknown(news["exclusive"]) || olds["exclusive"] !== news["exclusive"];
   const othersToRemove = news["exclusive"] === true && (stringList(olds["unexpectedHostnames"])?.length ?? 0) > 0;
   return { changes: replaces.length > 0 || hostnamesChanged || exclusiveChanged || othersToRemove, replaces, deleteBeforeReplace: false };

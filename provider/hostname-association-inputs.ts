@@ -47,9 +47,13 @@ export function hostnameSetOf(hostnames: readonly string[]): Record<string, true
  * set, so order, case, duplicates and a trailing dot never show up as changes. Values not yet known
  * (preview) pass through.
  */
-export function checkHostnameAssociationInputs(given: unknown): { inputs: Record<string, unknown>; failures: pulumi.dynamic.CheckFailure[] } {
+export function checkHostnameAssociationInputs(given: unknown): {
+  inputs: Record<string, unknown>;
+  failures: pulumi.dynamic.CheckFailure[];
+} {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const news: Record<string, unknown> = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
+  const news: Record<string, unknown> =
+    typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
   const inputs: Record<string, unknown> = { ...news };
   const { zoneId, hostnames, mtlsCertificateId, exclusive } = news;
 
@@ -60,7 +64,11 @@ export function checkHostnameAssociationInputs(given: unknown): { inputs: Record
 
   if (mtlsCertificateId !== undefined && !isUnknown(mtlsCertificateId)) {
     const problem = describeInvalidMtlsCertificateId(mtlsCertificateId);
-    if (problem !== undefined) failures.push({ property: "mtlsCertificateId", reason: `mtlsCertificateId ${problem}; leave it unset for the zone's Cloudflare managed CA` });
+    if (problem !== undefined)
+      failures.push({
+        property: "mtlsCertificateId",
+        reason: `mtlsCertificateId ${problem}; leave it unset for the zone's Cloudflare managed CA`,
+      });
   }
 
   if (exclusive === undefined) inputs["exclusive"] = false;
@@ -83,7 +91,7 @@ export function checkHostnameAssociationInputs(given: unknown): { inputs: Record
 function checkHostnames(hostnames: unknown): string | string[] | undefined {
   if (!Array.isArray(hostnames)) {
     return hostnames === undefined
-      ? "hostnames is required: the fully qualified hostnames that must ask for a client certificate, e.g. [\"api.example.com\"]"
+      ? 'hostnames is required: the fully qualified hostnames that must ask for a client certificate, e.g. ["api.example.com"]'
       : `hostnames must be an array of hostnames, got ${describeValue(hostnames)}`;
   }
   if (hostnames.length > MAX_HOSTNAMES) return `hostnames has ${hostnames.length} entries; one resource manages at most ${MAX_HOSTNAMES}`;

@@ -5,7 +5,11 @@ import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment,
 import { NotFoundError } from "./errors";
 import { hideProperty } from "./hidden-property";
 import { diffHostnameAssociation } from "./hostname-association-diff";
-import { checkHostnameAssociationInputs, type HostnameAssociationInputs, type HostnameAssociationOutputs } from "./hostname-association-inputs";
+import {
+  checkHostnameAssociationInputs,
+  type HostnameAssociationInputs,
+  type HostnameAssociationOutputs,
+} from "./hostname-association-inputs";
 import {
   applyAssociationChange,
   associationKey,
@@ -47,15 +51,26 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    hideProperty(this, "configSettings", settingsFromConfig((key) => request.config.get(key)));
+    hideProperty(
+      this,
+      "configSettings",
+      settingsFromConfig((key) => request.config.get(key)),
+    );
   }
 
-  async check(_olds: Unvalidated<HostnameAssociationInputs>, news: Unvalidated<HostnameAssociationInputs>): Promise<pulumi.dynamic.CheckResult<HostnameAssociationInputs>> {
+  async check(
+    _olds: Unvalidated<HostnameAssociationInputs>,
+    news: Unvalidated<HostnameAssociationInputs>,
+  ): Promise<pulumi.dynamic.CheckResult<HostnameAssociationInputs>> {
     const { inputs, failures } = checkHostnameAssociationInputs(news);
     return { inputs: inputs as unknown as HostnameAssociationInputs, failures };
   }
 
-  async diff(_id: string, olds: Unvalidated<HostnameAssociationOutputs>, news: Unvalidated<HostnameAssociationInputs>): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    _id: string,
+    olds: Unvalidated<HostnameAssociationOutputs>,
+    news: Unvalidated<HostnameAssociationInputs>,
+  ): Promise<pulumi.dynamic.DiffResult> {
     return diffHostnameAssociation(olds, news);
   }
 
@@ -70,7 +85,9 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   async read(id: string, props?: Unvalidated<HostnameAssociationOutputs>): Promise<pulumi.dynamic.ReadResult<HostnameAssociationOutputs>> {
     const desired = desiredOf(props);
     if (desired === undefined) {
-      throw new Error(`reading hostname association ${id}: its recorded state lacks zoneId or hostnames; HostnameAssociation cannot be read from an id alone`);
+      throw new Error(
+        `reading hostname association ${id}: its recorded state lacks zoneId or hostnames; HostnameAssociation cannot be read from an id alone`,
+      );
     }
     let associated: string[];
     try {
@@ -85,7 +102,11 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /** Adds hostnames that are new or missing and removes those dropped from the inputs; others' are left alone. */
-  async update(id: string, olds: Unvalidated<HostnameAssociationOutputs>, news: HostnameAssociationInputs): Promise<pulumi.dynamic.UpdateResult<HostnameAssociationOutputs>> {
+  async update(
+    id: string,
+    olds: Unvalidated<HostnameAssociationOutputs>,
+    news: HostnameAssociationInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<HostnameAssociationOutputs>> {
     const previous = desiredOf(olds)?.hostnames ?? [];
     const dropped = previous.filter((hostname) => !news.hostnames.includes(hostname));
     return { outs: await this.apply(id, news, { present: news.hostnames, absent: dropped }) };
@@ -94,7 +115,8 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
   /** Removes this resource's hostnames, leaving everyone else's. With `exclusive` the resource owned the list: it is emptied. */
   async delete(id: string, props: Unvalidated<HostnameAssociationOutputs>): Promise<void> {
     const desired = desiredOf(props);
-    if (desired === undefined) throw new Error("deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed");
+    if (desired === undefined)
+      throw new Error("deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed");
     try {
       await this.apply(id, desired, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
     } catch (error) {
@@ -119,7 +141,13 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
     try {
       const hostnames = await withAssociationLock(this.locks, key, async () => {
         const absent = inputs.exclusive ? wanted.absent : unclaimed(this.locks, key, owner, wanted.absent);
-        const change: AssociationChange = { zoneId: inputs.zoneId, mtlsCertificateId: inputs.mtlsCertificateId, exclusive: inputs.exclusive, present: wanted.present, absent };
+        const change: AssociationChange = {
+          zoneId: inputs.zoneId,
+          mtlsCertificateId: inputs.mtlsCertificateId,
+          exclusive: inputs.exclusive,
+          present: wanted.present,
+          absent,
+        };
         const result = await applyAssociationChange(client, change, this.options.sync);
         recordClaim(this.locks, key, owner, wanted.present.length === 0 ? undefined : wanted.present);
         return result.hostnames;

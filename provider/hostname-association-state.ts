@@ -57,5 +57,9 @@ export function recordedAnyway(inputs: HostnameAssociationInputs, id: string, er
   const providerText = (inputs as unknown as Record<string, unknown>)["__provider"];
   const outs = toOutputs(inputs, error.lastRead);
   const properties = providerText === undefined ? { ...outs } : { ...outs, __provider: providerText };
-  return Object.assign(new Error(`hostname association ${id} was recorded in state, but: ${error.message}`), { id, properties, reasons: [error.message] });
+  return Object.assign(new Error(`hostname association ${id} was recorded in state, but: ${error.message}`), {
+    id,
+    properties,
+    reasons: [error.message],
+  });
 }

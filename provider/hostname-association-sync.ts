@@ -55,7 +55,9 @@ export function newAssociationLocks(): AssociationLocks {
 
 /** `hostnames` minus those another resource of this deployment has claimed on the same list. */
 export function unclaimed(locks: AssociationLocks, key: string, owner: string, hostnames: readonly string[]): string[] {
-  const others = Object.entries(locks.claims[key] ?? {}).filter(([id]) => id !== owner).flatMap(([, claimed]) => claimed);
+  const others = Object.entries(locks.claims[key] ?? {})
+    .filter(([id]) => id !== owner)
+    .flatMap(([, claimed]) => claimed);
   return hostnames.filter((hostname) => !others.includes(hostname));
 }
 
@@ -104,7 +106,11 @@ export class ConcurrentModificationError extends CloudflareApiError {
  * (another deployment, the dashboard) wrote in between: the cycle repeats, at most `maxWrites` times.
  * Nothing is written when the list already satisfies the change.
  */
-export async function applyAssociationChange(client: HostnameAssociationsClient, change: AssociationChange, options: SyncOptions = {}): Promise<AssociationResult> {
+export async function applyAssociationChange(
+  client: HostnameAssociationsClient,
+  change: AssociationChange,
+  options: SyncOptions = {},
+): Promise<AssociationResult> {
   const maxWrites = options.maxWrites ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 250;
   const sleep = options.sleep ?? delay;
@@ -161,7 +167,9 @@ function describeList(change: AssociationChange): string {
 function describeShortfall(current: readonly string[], change: AssociationChange): string {
   const have = new Set(current.map(canonicalHostname));
   const missing = change.present.filter((hostname) => !have.has(hostname));
-  const extra = change.exclusive ? [...have].filter((hostname) => !change.present.includes(hostname)) : change.absent.filter((hostname) => have.has(hostname));
+  const extra = change.exclusive
+    ? [...have].filter((hostname) => !change.present.includes(hostname))
+    : change.absent.filter((hostname) => have.has(hostname));
   const parts = [];
   if (missing.length > 0) parts.push(`last read lacks ${shortList(missing)}`);
   if (extra.length > 0) parts.push(`last read still has ${shortList(extra)}`);

@@ -29,7 +29,8 @@ export class HostnameAssociationsClient {
   private readonly transport: HttpTransport;
 
   constructor(options: CloudflareClientOptions = {}) {
-    const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
+    const connection =
+      options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
     this.transport = new HttpTransport(connection, options);
   }
 
@@ -51,7 +52,13 @@ export class HostnameAssociationsClient {
     const context = contextFor("replacing the hostnames associated with", zoneId, mtlsCertificateId);
     const body = mtlsCertificateId === undefined ? { hostnames } : { hostnames, mtls_certificate_id: mtlsCertificateId };
     // Idempotent: the body is the whole list, so repeating it after a lost answer writes the same thing.
-    const { result } = await this.transport.send<unknown>({ method: "PUT", path: associationsPath(context), body, context, retryMode: "idempotent" });
+    const { result } = await this.transport.send<unknown>({
+      method: "PUT",
+      path: associationsPath(context),
+      body,
+      context,
+      retryMode: "idempotent",
+    });
     return parseHostnameList(result, describeOperation(context));
   }
 }
@@ -69,7 +76,8 @@ function associationsPath(context: OperationContext): string {
   if (zoneProblem !== undefined) throw new TypeError(`${context.action}: the zone id ${zoneProblem}; nothing was sent to Cloudflare`);
   if (context.certificateId !== undefined) {
     const caProblem = describeInvalidMtlsCertificateId(context.certificateId);
-    if (caProblem !== undefined) throw new TypeError(`${context.action}: the mTLS certificate id ${caProblem}; nothing was sent to Cloudflare`);
+    if (caProblem !== undefined)
+      throw new TypeError(`${context.action}: the mTLS certificate id ${caProblem}; nothing was sent to Cloudflare`);
   }
   return `zones/${context.zoneId}/certificate_authorities/hostname_associations`;
 }
@@ -94,7 +102,10 @@ export function parseHostnameList(result: unknown, where: string): string[] {
   if (hostnames.length > MAX_ANSWER_HOSTNAMES) return broken(`at most ${MAX_ANSWER_HOSTNAMES} hostnames`, `${hostnames.length}`);
   for (const [index, hostname] of hostnames.entries()) {
     if (typeof hostname !== "string" || hostname === "" || hostname.length > MAX_ANSWER_HOSTNAME_LENGTH) {
-      broken(`hostnames[${index}] to be a hostname`, typeof hostname === "string" ? `a string of ${hostname.length} characters` : hostname === null ? "null" : typeof hostname);
+      broken(
+        `hostnames[${index}] to be a hostname`,
+        typeof hostname === "string" ? `a string of ${hostname.length} characters` : hostname === null ? "null" : typeof hostname,
+      );
     }
   }
   return hostnames as string[];

@@ -16,12 +16,16 @@ export function describeInvalidHostname(value: string): string | undefined {
   if (value.length === 0) return "is empty";
   if (value.length > 253) return `is ${value.length} characters long; a hostname has at most 253`;
   if (value.startsWith("*")) return "is a wildcard; list each hostname (the WAF rule compares http.host exactly)";
-  if (/[^\x21-\x7e]/.test(value)) return "contains spaces, control or non-ASCII characters; write an internationalised name in its xn-- (punycode) form";
+  if (/[^\x21-\x7e]/.test(value))
+    return "contains spaces, control or non-ASCII characters; write an internationalised name in its xn-- (punycode) form";
   const labels = value.split(".");
-  if (labels.length < 2) return "is not fully qualified: add the zone name (the API does not append it, unlike the dashboard), e.g. api.example.com";
+  if (labels.length < 2)
+    return "is not fully qualified: add the zone name (the API does not append it, unlike the dashboard), e.g. api.example.com";
   const bad = labels.find((label) => !LABEL.test(label));
   if (bad !== undefined) {
-    return bad === "" ? "has an empty label (two dots in a row, or a leading dot)" : `has the label ${JSON.stringify(bad.slice(0, 70))}: labels are 1 to 63 letters, digits and inner hyphens`;
+    return bad === ""
+      ? "has an empty label (two dots in a row, or a leading dot)"
+      : `has the label ${JSON.stringify(bad.slice(0, 70))}: labels are 1 to 63 letters, digits and inner hyphens`;
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1] ?? "")) return "is an IP address; hostname associations take hostnames";
   return undefined;

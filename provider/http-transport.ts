@@ -76,7 +76,13 @@ const AUTHENTICATION_CODES = [6003, 6111, 9103, 9106, 9109, 10000, 10001];
 export const CODE_CERTIFICATE_NOT_FOUND = 1415;
 
 type AttemptOutcome =
-  | { kind: "response"; status: number; headers: Record<string, string | string[] | undefined>; envelope: ApiEnvelope<unknown> | undefined; rawBody: string }
+  | {
+      kind: "response";
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      envelope: ApiEnvelope<unknown> | undefined;
+      rawBody: string;
+    }
   | { kind: "no-response"; code: string | undefined; message: string };
 
 /**
@@ -197,7 +203,8 @@ export class HttpTransport {
       return { kind: "no-response", code, message: message ?? String(error) };
     }
     const { status, headers, body } = received;
-    if ("tooLarge" in body) throw responseTooLargeError(describeOperation(request.context), status, body.tooLarge, request.retryMode === "unsent-only");
+    if ("tooLarge" in body)
+      throw responseTooLargeError(describeOperation(request.context), status, body.tooLarge, request.retryMode === "unsent-only");
     return { kind: "response", status, headers, envelope: parseEnvelope(body.text), rawBody: body.text };
   }
 
@@ -230,7 +237,11 @@ export class HttpTransport {
       const message = `${operation}: Cloudflare answered HTTP ${status} with a body that is not a Cloudflare API response (${describeBody(outcome.rawBody)})`;
       if (unsentOnly && status !== 429) return { kind: "final", error: new UncertainOutcomeError(message, { status }) };
       if (status < 300 || isRetryableStatus(status)) {
-        return { kind: "retryable", retryAfterMs: parseRetryAfter(outcome.headers, Date.now()), giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status }) };
+        return {
+          kind: "retryable",
+          retryAfterMs: parseRetryAfter(outcome.headers, Date.now()),
+          giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status }),
+        };
       }
       return { kind: "final", error: new CloudflareApiError(message, { status }) };
     }
@@ -253,7 +264,11 @@ export class HttpTransport {
     if (isRetryableStatus(status)) {
       const message = `${operation}: ${formatApiErrors(errors)} (HTTP ${status})`;
       if (unsentOnly) return { kind: "final", error: new UncertainOutcomeError(message, { status, errors }) };
-      return { kind: "retryable", retryAfterMs: parseRetryAfter(outcome.headers, Date.now()), giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status, errors }) };
+      return {
+        kind: "retryable",
+        retryAfterMs: parseRetryAfter(outcome.headers, Date.now()),
+        giveUp: (reason) => new CloudflareApiError(`${message}; ${reason}`, { status, errors }),
+      };
     }
     return { kind: "final", error: mapApiError(operation, status, errors) };
   }

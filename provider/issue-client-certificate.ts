@@ -61,8 +61,19 @@ export async function issueClientCertificate(
   const now = options.now ?? Date.now;
   const key = createRequestKey(zoneId, request);
   const existedBefore = await listBeforeIssuing(client, ledger, zoneId);
-  const twins = unrecordedTwins(existedBefore, ledger, { key, zoneId, csr: request.csr, validityDays: request.validityDays, coexistingIds: request.coexistingIds ?? [], now: now() });
-  if (twins.length > 0) throw new UnrecordedCertificateError(unrecordedTwinsMessage(zoneId, twins), twins.map((twin) => twin.id));
+  const twins = unrecordedTwins(existedBefore, ledger, {
+    key,
+    zoneId,
+    csr: request.csr,
+    validityDays: request.validityDays,
+    coexistingIds: request.coexistingIds ?? [],
+    now: now(),
+  });
+  if (twins.length > 0)
+    throw new UnrecordedCertificateError(
+      unrecordedTwinsMessage(zoneId, twins),
+      twins.map((twin) => twin.id),
+    );
 
   const startedAt = now();
   const settle = markInFlight(ledger, key);
@@ -116,7 +127,12 @@ async function listBeforeIssuing(client: CloudflareClient, ledger: CreateLedger,
  * answer is unreadable too, revoke it. When even revoking fails, throws
  * {@link UnrecordableCertificateError} so that the caller records the id.
  */
-async function readBackOrRevoke(client: CloudflareClient, zoneId: string, id: string, violation: ContractViolationError): Promise<ApiClientCertificate> {
+async function readBackOrRevoke(
+  client: CloudflareClient,
+  zoneId: string,
+  id: string,
+  violation: ContractViolationError,
+): Promise<ApiClientCertificate> {
   let readError: unknown;
   try {
     return await client.getClientCertificate(zoneId, id);
@@ -203,5 +219,7 @@ export function publicKeyMismatch(certificatePem: string, csrPublicKeySha256: st
   } catch {
     return "the certificate Cloudflare returned does not parse as X.509 PEM";
   }
-  return certificateKey === csrPublicKeySha256 ? undefined : "the certificate Cloudflare returned is for a different public key than the CSR";
+  return certificateKey === csrPublicKeySha256
+    ? undefined
+    : "the certificate Cloudflare returned is for a different public key than the CSR";
 }

@@ -30,18 +30,26 @@ export const MAX_RULE_EXPRESSION_LENGTH = 4096;
  */
 export function mtlsRuleExpression(options: MtlsRuleOptions): string {
   const given: unknown = options.hostnames;
-  if (!Array.isArray(given) || given.length === 0) throw new TypeError("mtlsRuleExpression: hostnames must be a non-empty array of fully qualified hostnames");
+  if (!Array.isArray(given) || given.length === 0)
+    throw new TypeError("mtlsRuleExpression: hostnames must be a non-empty array of fully qualified hostnames");
   if (given.length > MAX_HOSTNAMES) throw new TypeError(`mtlsRuleExpression: ${given.length} hostnames; at most ${MAX_HOSTNAMES}`);
   for (const hostname of given as unknown[]) {
     if (typeof hostname !== "string") throw new TypeError(`mtlsRuleExpression: hostnames must be strings, got ${typeof hostname}`);
     const problem = describeInvalidHostname(canonicalHostname(hostname));
     if (problem !== undefined) throw new TypeError(`mtlsRuleExpression: the hostname ${JSON.stringify(hostname.slice(0, 80))} ${problem}`);
   }
-  const set = hostnameSet(given as string[]).map(quoteRuleString).join(" ");
-  const unverified = options.blockRevoked === false ? "not cf.tls_client_auth.cert_verified" : "(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked)";
+  const set = hostnameSet(given as string[])
+    .map(quoteRuleString)
+    .join(" ");
+  const unverified =
+    options.blockRevoked === false
+      ? "not cf.tls_client_auth.cert_verified"
+      : "(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked)";
   const expression = `(http.host in {${set}} and ${unverified})`;
   if (expression.length > MAX_RULE_EXPRESSION_LENGTH) {
-    throw new TypeError(`mtlsRuleExpression: the expression is ${expression.length} characters; Cloudflare accepts at most ${MAX_RULE_EXPRESSION_LENGTH}: split the hostnames over several rules`);
+    throw new TypeError(
+      `mtlsRuleExpression: the expression is ${expression.length} characters; Cloudflare accepts at most ${MAX_RULE_EXPRESSION_LENGTH}: split the hostnames over several rules`,
+    );
   }
   return expression;
 }

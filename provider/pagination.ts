@@ -80,10 +80,14 @@ export function afterPage({ page, requestedPerPage, received, fresh, listed, res
     limit === MAX_LIST_PAGES
       ? `the ${MAX_LIST_PAGES} pages (MAX_LIST_PAGES, ${MAX_LIST_PAGES * requestedPerPage} certificates) no zone fills`
       : `the ${limit} pages allowed for the ${info?.totalCount} certificates its result_info reports (${limit - LIST_PAGE_SLACK} of ${pageSize}, plus ${LIST_PAGE_SLACK} for certificates created meanwhile)`;
-  return { next: "fail", reason: `the listing did not end after ${page} pages (${listed} distinct certificates; pages still full or result_info announcing more), past ${why}${REFUSED}` };
+  return {
+    next: "fail",
+    reason: `the listing did not end after ${page} pages (${listed} distinct certificates; pages still full or result_info announcing more), past ${why}${REFUSED}`,
+  };
 }
 
-const REFUSED = "; the listing is refused rather than returned incomplete: check that CLOUDFLARE_BASE_URL (or cloudflare:baseUrl) points at the Cloudflare API";
+const REFUSED =
+  "; the listing is refused rather than returned incomplete: check that CLOUDFLARE_BASE_URL (or cloudflare:baseUrl) points at the Cloudflare API";
 
 /** Sum of the lengths of a certificate's strings: a measure of the memory it holds. */
 function textLength(record: object): number {
@@ -143,7 +147,14 @@ export class CertificateListing {
           `more than the ${MAX_LISTED_CHARS} (MAX_LISTED_CHARS) a listing may hold${REFUSED}`,
       );
     }
-    const decision = afterPage({ page, requestedPerPage: this.requestedPerPage, received: certificates.length, fresh, listed: this.byId.size, resultInfo });
+    const decision = afterPage({
+      page,
+      requestedPerPage: this.requestedPerPage,
+      received: certificates.length,
+      fresh,
+      listed: this.byId.size,
+      resultInfo,
+    });
     if (decision.next === "fail") throw new CloudflareApiError(`${this.operation}: ${decision.reason}`);
     return decision.next === "page" ? "next page" : "done";
   }

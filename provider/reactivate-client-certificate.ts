@@ -8,7 +8,12 @@ import { AuthenticationError, CloudflareApiError, RateLimitedError } from "./err
  * a reactivation in the dashboard), the certificate is returned as it is. One that finished revoking
  * fails with `ifRevoked` as the advice.
  */
-export async function reactivateOrAccept(client: CloudflareClient, zoneId: string, id: string, ifRevoked: string): Promise<ApiClientCertificate> {
+export async function reactivateOrAccept(
+  client: CloudflareClient,
+  zoneId: string,
+  id: string,
+  ifRevoked: string,
+): Promise<ApiClientCertificate> {
   try {
     return await client.reactivateClientCertificate(zoneId, id);
   } catch (error) {
@@ -16,7 +21,10 @@ export async function reactivateOrAccept(client: CloudflareClient, zoneId: strin
     const current = await client.getClientCertificate(zoneId, id).catch(() => undefined);
     if (current?.status === "active" || current?.status === "pending_reactivation") return current;
     if (current?.status === "revoked") {
-      throw new CloudflareApiError(`reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; ${ifRevoked}`, { cause: error });
+      throw new CloudflareApiError(
+        `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; ${ifRevoked}`,
+        { cause: error },
+      );
     }
     throw error;
   }

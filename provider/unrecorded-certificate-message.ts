@@ -11,7 +11,10 @@ export function unrecordedTwinsMessage(zoneId: string, twins: readonly ApiClient
   const described = twins.map((twin) => `${twin.id} (issued ${twin.issued_on ?? "at an unknown time"})`);
   const ids = twins.map((twin) => twin.id);
   const [first] = ids;
-  const which = twins.length === 1 ? `an active certificate for this CSR and validity is` : `${twins.length} active certificates for this CSR and validity are`;
+  const which =
+    twins.length === 1
+      ? `an active certificate for this CSR and validity is`
+      : `${twins.length} active certificates for this CSR and validity are`;
   return [
     `creating client certificate in zone ${zoneId}: nothing was sent, because ${which} in the zone but in no state of this deployment: ${described.join(", ")}.`,
     `It may have been issued for this resource by an earlier \`pulumi up\` that was interrupted (killed, timed out) before Cloudflare's answer arrived. Issuing another would leave it active and unmanaged. Choose one:`,

@@ -5,8 +5,8 @@ describe("parseEnvelope", () => {
     { name: "HTML", body: "<html>502 Bad Gateway</html>" },
     { name: "an empty body", body: "" },
     { name: "null", body: "null" },
-    { name: "an array", body: "[{\"success\":true}]" },
-    { name: "success as a string", body: "{\"success\":\"true\",\"result\":{}}" },
+    { name: "an array", body: '[{"success":true}]' },
+    { name: "success as a string", body: '{"success":"true","result":{}}' },
   ];
   test.each(notEnvelopes)("does not take $name for an envelope", ({ body }) => {
     expect(parseEnvelope(body)).toBeUndefined();
@@ -26,12 +26,27 @@ describe("parseEnvelope", () => {
 describe("normalizeMessages (regression: errors: [null] made error mapping throw a TypeError)", () => {
   const cases: Array<{ name: string; input: unknown; want: Array<{ code: number; message: string }> }> = [
     { name: "null entries", input: [null], want: [{ code: 0, message: "(an error entry that is not an object: null)" }] },
-    { name: "numbers and arrays", input: [7, []], want: [{ code: 0, message: "(an error entry that is not an object: number)" }, { code: 0, message: "(an error entry that is not an object: array)" }] },
+    {
+      name: "numbers and arrays",
+      input: [7, []],
+      want: [
+        { code: 0, message: "(an error entry that is not an object: number)" },
+        { code: 0, message: "(an error entry that is not an object: array)" },
+      ],
+    },
     { name: "a bare string", input: ["boom"], want: [{ code: 0, message: "boom" }] },
     { name: "a code given as text", input: [{ code: "1415", message: "gone" }], want: [{ code: 0, message: "gone" }] },
-    { name: "a message that is an object", input: [{ code: 1415, message: { text: "gone" } }], want: [{ code: 1415, message: "(no message)" }] },
+    {
+      name: "a message that is an object",
+      input: [{ code: 1415, message: { text: "gone" } }],
+      want: [{ code: 1415, message: "(no message)" }],
+    },
     { name: "a fractional code", input: [{ code: 1.5, message: "odd" }], want: [{ code: 0, message: "odd" }] },
-    { name: "control characters that could forge log lines", input: [{ code: 1, message: "a\nERROR fake\r\u001b[31m" }], want: [{ code: 1, message: "a ERROR fake  [31m" }] },
+    {
+      name: "control characters that could forge log lines",
+      input: [{ code: 1, message: "a\nERROR fake\r\u001b[31m" }],
+      want: [{ code: 1, message: "a ERROR fake  [31m" }],
+    },
     { name: "not a list", input: { code: 1 }, want: [] },
   ];
   test.each(cases)("normalises $name", ({ input, want }) => {

@@ -27,27 +27,75 @@ describe("parseApiCertificate", () => {
   });
 
   const broken: Array<{ name: string; value: unknown; want: string }> = [
-    { name: "no certificate", value: { ...minimal, certificate: undefined }, want: "expected certificate to be a non-empty string, got nothing" },
-    { name: "an unknown status", value: { ...minimal, status: "deleted" }, want: 'expected status to be one of active, pending_reactivation, pending_revocation, revoked, got "deleted"' },
+    {
+      name: "no certificate",
+      value: { ...minimal, certificate: undefined },
+      want: "expected certificate to be a non-empty string, got nothing",
+    },
+    {
+      name: "an unknown status",
+      value: { ...minimal, status: "deleted" },
+      want: 'expected status to be one of active, pending_reactivation, pending_revocation, revoked, got "deleted"',
+    },
     { name: "a fractional validity", value: { ...minimal, validity_days: 1.5 }, want: "expected validity_days to be an integer, got 1.5" },
     { name: "a numeric serial", value: { ...minimal, serial_number: 42 }, want: "expected serial_number to be a string, got 42" },
-    { name: "a CA without name", value: { ...minimal, certificate_authority: { id: "x" } }, want: 'expected certificate_authority to be an object with id and name, got {"id":"x"}' },
+    {
+      name: "a CA without name",
+      value: { ...minimal, certificate_authority: { id: "x" } },
+      want: 'expected certificate_authority to be an object with id and name, got {"id":"x"}',
+    },
     { name: "no object at all", value: null, want: "expected the result to be a client certificate object, got null" },
-    { name: "a serial number nested a million arrays deep", value: { ...minimal, serial_number: JSON.parse(`${"[".repeat(1e6)}${"]".repeat(1e6)}`) }, want: "expected serial_number to be a string, got an array nested too deeply to show" },
-    { name: "a 1 MiB csr (issue 8 item 12)", value: { ...minimal, csr: hugeCsr }, want: `expected csr to be at most 131072 characters long, got ${hugeCsr.length} characters` },
-    { name: "a certificate one character over the limit", value: { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS + 1) }, want: "expected certificate to be at most 131072 characters long, got 131073 characters" },
-    { name: "an id of 5000 characters", value: { ...minimal, id: "a".repeat(5000) }, want: "expected id to be at most 4096 characters long, got 5000 characters" },
-    { name: "an overlong serial number", value: { ...minimal, serial_number: "0".repeat(MAX_SHORT_FIELD_CHARS + 1) }, want: "expected serial_number to be at most 4096 characters long, got 4097 characters" },
-    { name: "an overlong common name", value: { ...minimal, common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS + 1) }, want: "expected common_name to be at most 65536 characters long, got 65537 characters" },
-    { name: "an overlong CA name", value: { ...minimal, certificate_authority: { id: "ca", name: "n".repeat(MAX_SHORT_FIELD_CHARS + 1) } }, want: "expected certificate_authority.name to be at most 4096 characters long, got 4097 characters" },
+    {
+      name: "a serial number nested a million arrays deep",
+      value: { ...minimal, serial_number: JSON.parse(`${"[".repeat(1e6)}${"]".repeat(1e6)}`) },
+      want: "expected serial_number to be a string, got an array nested too deeply to show",
+    },
+    {
+      name: "a 1 MiB csr (issue 8 item 12)",
+      value: { ...minimal, csr: hugeCsr },
+      want: `expected csr to be at most 131072 characters long, got ${hugeCsr.length} characters`,
+    },
+    {
+      name: "a certificate one character over the limit",
+      value: { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS + 1) },
+      want: "expected certificate to be at most 131072 characters long, got 131073 characters",
+    },
+    {
+      name: "an id of 5000 characters",
+      value: { ...minimal, id: "a".repeat(5000) },
+      want: "expected id to be at most 4096 characters long, got 5000 characters",
+    },
+    {
+      name: "an overlong serial number",
+      value: { ...minimal, serial_number: "0".repeat(MAX_SHORT_FIELD_CHARS + 1) },
+      want: "expected serial_number to be at most 4096 characters long, got 4097 characters",
+    },
+    {
+      name: "an overlong common name",
+      value: { ...minimal, common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS + 1) },
+      want: "expected common_name to be at most 65536 characters long, got 65537 characters",
+    },
+    {
+      name: "an overlong CA name",
+      value: { ...minimal, certificate_authority: { id: "ca", name: "n".repeat(MAX_SHORT_FIELD_CHARS + 1) } },
+      want: "expected certificate_authority.name to be at most 4096 characters long, got 4097 characters",
+    },
   ];
   test("accepts fields exactly at their length limits", () => {
-    const longest = { ...minimal, certificate: "C".repeat(MAX_PEM_FIELD_CHARS), serial_number: "a".repeat(MAX_SHORT_FIELD_CHARS), common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS) };
+    const longest = {
+      ...minimal,
+      certificate: "C".repeat(MAX_PEM_FIELD_CHARS),
+      serial_number: "a".repeat(MAX_SHORT_FIELD_CHARS),
+      common_name: "n".repeat(MAX_SUBJECT_FIELD_CHARS),
+    };
     expect(parseApiCertificate(longest, "reading")).toEqual(longest);
   });
 
   test("keeps only the fields it knows, so whatever else an answer carries is not held in memory", () => {
-    const parsed = parseApiCertificate({ ...minimal, certificate_authority: { id: "ca", name: "Cloudflare", extra: "x" }, padding: "x".repeat(1000) }, "reading");
+    const parsed = parseApiCertificate(
+      { ...minimal, certificate_authority: { id: "ca", name: "Cloudflare", extra: "x" }, padding: "x".repeat(1000) },
+      "reading",
+    );
     expect(parsed).toEqual({ ...minimal, certificate_authority: { id: "ca", name: "Cloudflare" } });
   });
 
@@ -55,7 +103,13 @@ describe("parseApiCertificate", () => {
     const nulls = { certificate_authority: null, issued_on: null, expires_on: null, common_name: null, serial_number: null };
     const parsed = parseApiCertificate({ ...minimal, ...nulls }, "reading");
     expect(parsed).toEqual(minimal);
-    expect(Object.keys(toOutputs("023e105f4ecef8ad9ca31a8372d0c353", parsed)).sort()).toEqual(["certificate", "csr", "status", "validityDays", "zoneId"]);
+    expect(Object.keys(toOutputs("023e105f4ecef8ad9ca31a8372d0c353", parsed)).sort()).toEqual([
+      "certificate",
+      "csr",
+      "status",
+      "validityDays",
+      "zoneId",
+    ]);
   });
 
   test("reads every field Cloudflare documents into its output", () => {
@@ -99,6 +153,8 @@ describe("parseApiCertificate", () => {
   });
 
   test.each(broken)("fails loudly on $name", ({ value, want }) => {
-    expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`));
+    expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(
+      new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`),
+    );
   });
 });

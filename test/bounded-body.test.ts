@@ -11,13 +11,21 @@ const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const certificateId = "0".repeat(32);
 const MiB = 1024 * 1024;
 const tooLarge = (detail: string) =>
-  new RegExp(`^reading client certificate ${certificateId} in zone ${zoneId}: Cloudflare's answer \\(HTTP 200\\) is larger than ${MAX_RESPONSE_BYTES} bytes \\(MAX_RESPONSE_BYTES; ${detail}\\), far more than any real answer, and was not read further nor retried: check that CLOUDFLARE_BASE_URL`);
+  new RegExp(
+    `^reading client certificate ${certificateId} in zone ${zoneId}: Cloudflare's answer \\(HTTP 200\\) is larger than ${MAX_RESPONSE_BYTES} bytes \\(MAX_RESPONSE_BYTES; ${detail}\\), far more than any real answer, and was not read further nor retried: check that CLOUDFLARE_BASE_URL`,
+  );
 
 /** 300 MB of zeros gzipped (about 300 KB), made chunk by chunk so the test never holds the 300 MB. */
 let gzipBomb: Buffer;
 beforeAll(async () => {
   const zeros = Buffer.alloc(MiB);
-  gzipBomb = await buffer(Readable.from((function* () { for (let index = 0; index < 300; index++) yield zeros; })()).pipe(createGzip()));
+  gzipBomb = await buffer(
+    Readable.from(
+      (function* () {
+        for (let index = 0; index < 300; index++) yield zeros;
+      })(),
+    ).pipe(createGzip()),
+  );
 });
 
 /** What the server wrote; `closed` settles when the connection closes, whoever closed it. */
@@ -77,7 +85,12 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
         streamSpaces(response, 400 * MiB, written);
       },
       async (server) => {
-        const { outcome, growth } = await withPeakMemory(() => server.client().getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught));
+        const { outcome, growth } = await withPeakMemory(() =>
+          server
+            .client()
+            .getClientCertificate(zoneId, certificateId)
+            .catch((caught: unknown) => caught),
+        );
         expect(outcome).toBeInstanceOf(CloudflareApiError);
         expect(outcome).not.toBeInstanceOf(UncertainOutcomeError);
         expect((outcome as Error).message).toMatch(tooLarge("counted after decompression"));
@@ -99,7 +112,12 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
       },
       async (server) => {
         expect(gzipBomb.length).toBeLessThan(MiB);
-        const { outcome, growth } = await withPeakMemory(() => server.client().getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught));
+        const { outcome, growth } = await withPeakMemory(() =>
+          server
+            .client()
+            .getClientCertificate(zoneId, certificateId)
+            .catch((caught: unknown) => caught),
+        );
         expect(outcome).toBeInstanceOf(CloudflareApiError);
         expect((outcome as Error).message).toMatch(tooLarge("counted after decompression"));
         expect(server.requests).toHaveLength(1);
@@ -116,7 +134,10 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
         streamSpaces(response, Number.POSITIVE_INFINITY, written);
       },
       async (server) => {
-        const error = await server.client({ timeoutMs: 60_000 }).getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught);
+        const error = await server
+          .client({ timeoutMs: 60_000 })
+          .getClientCertificate(zoneId, certificateId)
+          .catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(tooLarge("counted after decompression"));
         // The client must close it: a server left alone writes on (400 MB, or forever).
         await written.closed;
@@ -133,7 +154,10 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
         streamSpaces(response, 400 * MiB, written);
       },
       async (server) => {
-        const error = await server.client().getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught);
+        const error = await server
+          .client()
+          .getClientCertificate(zoneId, certificateId)
+          .catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(tooLarge(`content-length ${400 * MiB}`));
         // The client must close it: a server left alone writes on (400 MB, or forever).
         await written.closed;
@@ -154,7 +178,10 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
       async (server) => {
         expect((await server.client().getClientCertificate(zoneId, certificateId)).id).toBe(apiCertificate(0)["id"]);
         padding += 1;
-        const error = await server.client().getClientCertificate(zoneId, certificateId).catch((caught: unknown) => caught);
+        const error = await server
+          .client()
+          .getClientCertificate(zoneId, certificateId)
+          .catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(tooLarge("counted after decompression"));
       },
     );
@@ -194,14 +221,26 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
       },
       async (server) => {
         const csr = csrFixture("ecdsa-p256");
-        const error = await server.client().createClientCertificate(zoneId, { csr, validityDays: 30 }).catch((caught: unknown) => caught);
+        const error = await server
+          .client()
+          .createClientCertificate(zoneId, { csr, validityDays: 30 })
+          .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(UncertainOutcomeError);
         expect((error as Error).message).toMatch(
-          new RegExp(`^creating client certificate in zone ${zoneId}: Cloudflare's answer \\(HTTP 200\\) is larger than ${MAX_RESPONSE_BYTES} bytes .*, so whether Cloudflare acted on the request is unknown$`),
+          new RegExp(
+            `^creating client certificate in zone ${zoneId}: Cloudflare's answer \\(HTTP 200\\) is larger than ${MAX_RESPONSE_BYTES} bytes .*, so whether Cloudflare acted on the request is unknown$`,
+          ),
         );
         server.requests.length = 0;
-        const recovered = await issueClientCertificate(server.client(), zoneId, { csr, validityDays: 30 }, { sleep: async () => undefined }).catch((caught: unknown) => caught);
-        expect((recovered as Error).message).toMatch(/so whether Cloudflare acted on the request is unknown; Cloudflare lists no certificate issued for this CSR since the request, so none was issued/);
+        const recovered = await issueClientCertificate(
+          server.client(),
+          zoneId,
+          { csr, validityDays: 30 },
+          { sleep: async () => undefined },
+        ).catch((caught: unknown) => caught);
+        expect((recovered as Error).message).toMatch(
+          /so whether Cloudflare acted on the request is unknown; Cloudflare lists no certificate issued for this CSR since the request, so none was issued/,
+        );
         const list = `GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=1&per_page=50`;
         // The first listing is the create's pre-check for certificates an interrupted update issued.
         expect(server.requests).toEqual([list, `POST /client/v4/zones/${zoneId}/client_certificates`, list, list]);

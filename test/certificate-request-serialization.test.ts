@@ -44,7 +44,10 @@ interface HostResult {
 
 /** Serializes `new CertificateRequestProvider()` from `moduleName`, or, without a class, the module's export itself. */
 function serialize(cwd: string, moduleName: string, className?: string): string {
-  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], { cwd, encoding: "utf8" });
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], {
+    cwd,
+    encoding: "utf8",
+  });
   return (JSON.parse(output) as { text: string }).text;
 }
 
@@ -52,13 +55,32 @@ function host(cwd: string, text: string): HostResult {
   return JSON.parse(execFileSync(process.execPath, ["-e", hostScript], { cwd, input: text, encoding: "utf8" })) as HostResult;
 }
 
-
 describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "CertificateRequestProvider" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls", className: "CertificateRequestProvider" },
+  {
+    layout: "the repository (provider inlined by value)",
+    project: () => repo,
+    moduleName: "./dist/provider/index.js",
+    className: "CertificateRequestProvider",
+  },
+  {
+    layout: "an installed package (provider referenced by require)",
+    project: () => projectWithInstalledPackage("mtls-certificate-request-"),
+    moduleName: "pulumi-cloudflare-mtls",
+    className: "CertificateRequestProvider",
+  },
   // What the resources serialize: the module whose export is their one shared provider.
-  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage("mtls-certificate-request-"), moduleName: "pulumi-cloudflare-mtls/dist/provider/certificate-request-provider-reference.js", maxBytes: 2048 },
-  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/certificate-request-provider-reference.js", maxBytes: 6144 },
+  {
+    layout: "the resources' shared provider of an installed package",
+    project: () => projectWithInstalledPackage("mtls-certificate-request-"),
+    moduleName: "pulumi-cloudflare-mtls/dist/provider/certificate-request-provider-reference.js",
+    maxBytes: 2048,
+  },
+  {
+    layout: "the resources' shared provider in the repository",
+    project: () => repo,
+    moduleName: "./dist/provider/certificate-request-provider-reference.js",
+    maxBytes: 6144,
+  },
 ])("CertificateRequestProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
   let text: string;

@@ -19,7 +19,11 @@ const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("requ
 
 describe("CertificateRequestProvider.check", () => {
   const ok: { name: string; news: Record<string, unknown>; wantKeyAlgorithm: unknown }[] = [
-    { name: "defaults the key algorithm to RSA_2048, the one Cloudflare documents", news: { subject: { commonName: "api-client" } }, wantKeyAlgorithm: "RSA_2048" },
+    {
+      name: "defaults the key algorithm to RSA_2048, the one Cloudflare documents",
+      news: { subject: { commonName: "api-client" } },
+      wantKeyAlgorithm: "RSA_2048",
+    },
     { name: "keeps a named key algorithm", news: { subject: { commonName: "c" }, keyAlgorithm: "RSA_4096" }, wantKeyAlgorithm: "RSA_4096" },
     {
       name: "accepts every subject field at its X.520 length limit, counted in characters",
@@ -42,7 +46,11 @@ describe("CertificateRequestProvider.check", () => {
       news: { subject: { commonName: UNKNOWN, country: UNKNOWN } },
       wantKeyAlgorithm: "RSA_2048",
     },
-    { name: "lets an unknown key algorithm through during preview", news: { subject: { commonName: "c" }, keyAlgorithm: UNKNOWN }, wantKeyAlgorithm: UNKNOWN },
+    {
+      name: "lets an unknown key algorithm through during preview",
+      news: { subject: { commonName: "c" }, keyAlgorithm: UNKNOWN },
+      wantKeyAlgorithm: UNKNOWN,
+    },
   ];
 
   test.each(ok)("$name", async ({ news, wantKeyAlgorithm }) => {
@@ -83,18 +91,43 @@ describe("CertificateRequestProvider.check", () => {
     {
       name: "rejects an unknown key algorithm name and lists the valid ones",
       news: { subject: { commonName: "c" }, keyAlgorithm: "RSA_1024" },
-      want: [{ property: "keyAlgorithm", reason: /^keyAlgorithm must be one of ECDSA_P256, ECDSA_P384, RSA_2048, RSA_3072, RSA_4096; leave it out for RSA_2048$/ }],
+      want: [
+        {
+          property: "keyAlgorithm",
+          reason: /^keyAlgorithm must be one of ECDSA_P256, ECDSA_P384, RSA_2048, RSA_3072, RSA_4096; leave it out for RSA_2048$/,
+        },
+      ],
     },
     {
       name: "rejects a key algorithm in the wrong case",
       news: { subject: { commonName: "c" }, keyAlgorithm: "ecdsa_p256" },
       want: [{ property: "keyAlgorithm", reason: /must be one of/ }],
     },
-    { name: "requires a subject", news: {}, want: [{ property: "subject", reason: /^subject must be an object with at least a commonName/ }] },
-    { name: "rejects a subject given as a string", news: { subject: "CN=client" }, want: [{ property: "subject", reason: /must be an object/ }] },
-    { name: "requires a common name", news: { subject: { organization: "Example" } }, want: [{ property: "subject.commonName", reason: /^subject.commonName is required: set it to/ }] },
-    { name: "rejects an empty common name", news: { subject: { commonName: "" } }, want: [{ property: "subject.commonName", reason: /must not be empty: set it to/ }] },
-    { name: "rejects a common name of spaces", news: { subject: { commonName: "   " } }, want: [{ property: "subject.commonName", reason: /must not be empty/ }] },
+    {
+      name: "requires a subject",
+      news: {},
+      want: [{ property: "subject", reason: /^subject must be an object with at least a commonName/ }],
+    },
+    {
+      name: "rejects a subject given as a string",
+      news: { subject: "CN=client" },
+      want: [{ property: "subject", reason: /must be an object/ }],
+    },
+    {
+      name: "requires a common name",
+      news: { subject: { organization: "Example" } },
+      want: [{ property: "subject.commonName", reason: /^subject.commonName is required: set it to/ }],
+    },
+    {
+      name: "rejects an empty common name",
+      news: { subject: { commonName: "" } },
+      want: [{ property: "subject.commonName", reason: /must not be empty: set it to/ }],
+    },
+    {
+      name: "rejects a common name of spaces",
+      news: { subject: { commonName: "   " } },
+      want: [{ property: "subject.commonName", reason: /must not be empty/ }],
+    },
     {
       name: "rejects a common name over 64 characters",
       news: { subject: { commonName: "c".repeat(65) } },
@@ -141,7 +174,8 @@ describe("CertificateRequestProvider.check", () => {
       want: [
         {
           property: "subject.emailAddress",
-          reason: /^subject.emailAddress is not a subject field this package writes; use only country, state, locality, organization, organizationalUnit, commonName/,
+          reason:
+            /^subject.emailAddress is not a subject field this package writes; use only country, state, locality, organization, organizationalUnit, commonName/,
         },
       ],
     },
@@ -173,7 +207,11 @@ describe("CertificateRequestProvider.diff", () => {
     publicKeyFingerprintSha256: "fingerprint",
   };
   const cases: { name: string; olds?: Record<string, unknown>; news: Record<string, unknown>; want: pulumi.dynamic.DiffResult }[] = [
-    { name: "reports no change for the same inputs", news: { subject, keyAlgorithm: "ECDSA_P256" }, want: { changes: false, replaces: [] } },
+    {
+      name: "reports no change for the same inputs",
+      news: { subject, keyAlgorithm: "ECDSA_P256" },
+      want: { changes: false, replaces: [] },
+    },
     {
       name: "ignores a new serialized provider in the old state",
       olds: { __provider: "exports.handler = () => ({})" },
@@ -185,12 +223,36 @@ describe("CertificateRequestProvider.diff", () => {
       news: { subject: { organization: "Example", commonName: "api-client" }, keyAlgorithm: "ECDSA_P256" },
       want: { changes: false, replaces: [] },
     },
-    { name: "replaces on a new common name", news: { subject: { ...subject, commonName: "other" }, keyAlgorithm: "ECDSA_P256" }, want: { changes: true, replaces: ["subject"] } },
-    { name: "replaces when a subject field is added", news: { subject: { ...subject, country: "US" }, keyAlgorithm: "ECDSA_P256" }, want: { changes: true, replaces: ["subject"] } },
-    { name: "replaces when a subject field is removed", news: { subject: { commonName: "api-client" }, keyAlgorithm: "ECDSA_P256" }, want: { changes: true, replaces: ["subject"] } },
-    { name: "replaces on a new key algorithm", news: { subject, keyAlgorithm: "RSA_2048" }, want: { changes: true, replaces: ["keyAlgorithm"] } },
-    { name: "names both properties when both change", news: { subject: { commonName: "other" }, keyAlgorithm: "RSA_2048" }, want: { changes: true, replaces: ["subject", "keyAlgorithm"] } },
-    { name: "replaces when the new subject is unknown during preview", news: { subject: UNKNOWN, keyAlgorithm: "ECDSA_P256" }, want: { changes: true, replaces: ["subject"] } },
+    {
+      name: "replaces on a new common name",
+      news: { subject: { ...subject, commonName: "other" }, keyAlgorithm: "ECDSA_P256" },
+      want: { changes: true, replaces: ["subject"] },
+    },
+    {
+      name: "replaces when a subject field is added",
+      news: { subject: { ...subject, country: "US" }, keyAlgorithm: "ECDSA_P256" },
+      want: { changes: true, replaces: ["subject"] },
+    },
+    {
+      name: "replaces when a subject field is removed",
+      news: { subject: { commonName: "api-client" }, keyAlgorithm: "ECDSA_P256" },
+      want: { changes: true, replaces: ["subject"] },
+    },
+    {
+      name: "replaces on a new key algorithm",
+      news: { subject, keyAlgorithm: "RSA_2048" },
+      want: { changes: true, replaces: ["keyAlgorithm"] },
+    },
+    {
+      name: "names both properties when both change",
+      news: { subject: { commonName: "other" }, keyAlgorithm: "RSA_2048" },
+      want: { changes: true, replaces: ["subject", "keyAlgorithm"] },
+    },
+    {
+      name: "replaces when the new subject is unknown during preview",
+      news: { subject: UNKNOWN, keyAlgorithm: "ECDSA_P256" },
+      want: { changes: true, replaces: ["subject"] },
+    },
   ];
 
   test.each(cases)("$name", async ({ olds, news, want }) => {
@@ -234,7 +296,13 @@ describe("CertificateRequestProvider lifecycle", () => {
     expect(again.id).not.toBe(created.id);
     expect(again.outs?.privateKeyPem).not.toBe(outs.privateKeyPem);
     const rechecked = await provider.check(inputs, news);
-    expect(await provider.diff(created.id, { ...outs, __provider: "serialized" } as CertificateRequestOutputs, rechecked.inputs as CertificateRequestInputs)).toEqual({ changes: false, replaces: [] });
+    expect(
+      await provider.diff(
+        created.id,
+        { ...outs, __provider: "serialized" } as CertificateRequestOutputs,
+        rechecked.inputs as CertificateRequestInputs,
+      ),
+    ).toEqual({ changes: false, replaces: [] });
   });
 
   test("read returns the stored outputs unchanged, so a refresh changes nothing", async () => {
@@ -324,7 +392,11 @@ describe("CertificateRequest", () => {
     const facts = await inspectCsr(csrPem);
     expect(facts.subject).toBe("C=US, CN=api-client.example.com");
     expect(facts.keyDescription).toBe("RSA 2048");
-    expect({ keyAlgorithm, subject, id }).toEqual({ keyAlgorithm: "RSA_2048", subject: { commonName: "api-client.example.com", country: "US" }, id: fingerprint });
+    expect({ keyAlgorithm, subject, id }).toEqual({
+      keyAlgorithm: "RSA_2048",
+      subject: { commonName: "api-client.example.com", country: "US" },
+      id: fingerprint,
+    });
     console.log(`serialized CertificateRequestProvider under jest: ${Buffer.byteLength(serializedProviders.at(-1) ?? "")} bytes`);
   });
 });

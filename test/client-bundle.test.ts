@@ -32,7 +32,10 @@ const blocks = (pem: string) => pem.match(/-----BEGIN [A-Z ]+-----/g);
 test("the bundle is certificate, CA, key; its key matches the certificate and the chain verifies against the CA", () => {
   const bundle = clientBundlePem({ certificate, privateKeyPem, caCertificatePem: emulator.caCertificatePem });
   expect(blocks(bundle)).toEqual(["-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----"]);
-  const [leaf, ca] = bundle.split(/(?<=-----END CERTIFICATE-----\n)/).slice(0, 2).map((block) => new X509Certificate(block));
+  const [leaf, ca] = bundle
+    .split(/(?<=-----END CERTIFICATE-----\n)/)
+    .slice(0, 2)
+    .map((block) => new X509Certificate(block));
   expect(leaf?.checkPrivateKey(createPrivateKey(bundle))).toBe(true);
   expect(leaf?.verify(ca?.publicKey ?? createPrivateKey(privateKeyPem))).toBe(true);
   expect(ca?.fingerprint256).toBe(new X509Certificate(emulator.caCertificatePem).fingerprint256);
@@ -54,17 +57,35 @@ test("openssl turns the bundle into a PKCS#12 file with the documented command, 
     run(["pkcs12", "-export", "-in", "bundle.pem", "-out", "client.p12", "-name", "client", "-passout", "pass:test"]);
     const back = run(["pkcs12", "-in", "client.p12", "-passin", "pass:test", "-nodes"]);
     expect(blocks(back)).toEqual(["-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----"]);
-    expect(createPrivateKey(back).export({ type: "pkcs8", format: "pem" })).toBe(createPrivateKey(privateKeyPem).export({ type: "pkcs8", format: "pem" }));
+    expect(createPrivateKey(back).export({ type: "pkcs8", format: "pem" })).toBe(
+      createPrivateKey(privateKeyPem).export({ type: "pkcs8", format: "pem" }),
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
 });
 
 test.each([
-  { name: "refuses a key that is not the certificate's", parts: () => ({ certificate, privateKeyPem: otherKeyPem }), want: /^privateKeyPem is not the key of the certificate for "CN=api-client.example.com": pass the private key/ },
-  { name: "refuses a CA that did not sign the certificate", parts: () => ({ certificate, privateKeyPem, caCertificatePem: certificate }), want: /was not signed by the CA certificate given/ },
-  { name: "refuses a certificate that is not PEM", parts: () => ({ certificate: "not a certificate", privateKeyPem }), want: /^certificate is not a PEM certificate/ },
-  { name: "refuses a key that is not PEM", parts: () => ({ certificate, privateKeyPem: "not a key" }), want: /^privateKeyPem is not a PEM private key/ },
+  {
+    name: "refuses a key that is not the certificate's",
+    parts: () => ({ certificate, privateKeyPem: otherKeyPem }),
+    want: /^privateKeyPem is not the key of the certificate for "CN=api-client.example.com": pass the private key/,
+  },
+  {
+    name: "refuses a CA that did not sign the certificate",
+    parts: () => ({ certificate, privateKeyPem, caCertificatePem: certificate }),
+    want: /was not signed by the CA certificate given/,
+  },
+  {
+    name: "refuses a certificate that is not PEM",
+    parts: () => ({ certificate: "not a certificate", privateKeyPem }),
+    want: /^certificate is not a PEM certificate/,
+  },
+  {
+    name: "refuses a key that is not PEM",
+    parts: () => ({ certificate, privateKeyPem: "not a key" }),
+    want: /^privateKeyPem is not a PEM private key/,
+  },
 ])("$name", ({ parts, want }) => {
   expect(() => clientBundlePem(parts())).toThrow(want);
 });

@@ -1,5 +1,11 @@
 import { startEmulator, type Emulator } from "../emulator";
-import { AdoptionError, ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import {
+  AdoptionError,
+  ClientCertificateProvider,
+  CloudflareClient,
+  type ClientCertificateInputs,
+  type ClientCertificateOutputs,
+} from "../provider";
 import { UNKNOWN } from "../provider/unknown";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
@@ -29,12 +35,21 @@ function provider(): ClientCertificateProvider {
 /** Issues a certificate out of band and forgets the requests that did it. */
 async function issuedElsewhere(request: { zoneId?: string; csr?: string; validityDays?: number } = {}): Promise<string> {
   const client = new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } });
-  const issued = await client.createClientCertificate(request.zoneId ?? zoneId, { csr: request.csr ?? csr, validityDays: request.validityDays ?? 365 });
+  const issued = await client.createClientCertificate(request.zoneId ?? zoneId, {
+    csr: request.csr ?? csr,
+    validityDays: request.validityDays ?? 365,
+  });
   emulator.clearRequests();
   return issued.id;
 }
 
-const adopting = (id: string, overrides: Partial<ClientCertificateInputs> = {}): ClientCertificateInputs => ({ zoneId, csr, validityDays: 365, adoptCertificateId: id, ...overrides });
+const adopting = (id: string, overrides: Partial<ClientCertificateInputs> = {}): ClientCertificateInputs => ({
+  zoneId,
+  csr,
+  validityDays: 365,
+  adoptCertificateId: id,
+  ...overrides,
+});
 const lines = () => emulator.requests().map((request) => `${request.method} ${request.path.replace("/client/v4", "")}`);
 
 async function adoptionFailure(promise: Promise<unknown>): Promise<AdoptionError> {
@@ -89,7 +104,9 @@ describe("ClientCertificateProvider.create with adoptCertificateId", () => {
   test("lists every difference at once", async () => {
     const id = await issuedElsewhere({ csr: csrFixture("ecdsa-p384"), validityDays: 730 });
     const error = await adoptionFailure(provider().create(adopting(id)));
-    expect(error.message).toMatch(/: its CSR is not the one in csr \(subject .*; key ECDSA P-384 sha256:[0-9a-f]{16} in the certificate, ECDSA P-256 sha256:[0-9a-f]{16} in csr\): .*; validityDays is 365 in the program but the certificate has 730: write validityDays: 730; nothing was changed$/);
+    expect(error.message).toMatch(
+      /: its CSR is not the one in csr \(subject .*; key ECDSA P-384 sha256:[0-9a-f]{16} in the certificate, ECDSA P-256 sha256:[0-9a-f]{16} in csr\): .*; validityDays is 365 in the program but the certificate has 730: write validityDays: 730; nothing was changed$/,
+    );
   });
 
   test("refuses a certificate of another zone as not found there", async () => {
@@ -108,7 +125,9 @@ describe("ClientCertificateProvider.create with adoptCertificateId", () => {
     const id = await issuedElsewhere({ zoneId: otherZoneId });
     const error = await adoptionFailure(provider().create(adopting(id)));
     expect(error.message).toMatch(
-      new RegExp(`^adopting client certificate ${id} in zone ${zoneId}: Cloudflare does not know this zone or id \\(.*Cloudflare error 7003: .*\\): check zoneId and the id; nothing was changed$`),
+      new RegExp(
+        `^adopting client certificate ${id} in zone ${zoneId}: Cloudflare does not know this zone or id \\(.*Cloudflare error 7003: .*\\): check zoneId and the id; nothing was changed$`,
+      ),
     );
     expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["GET 400"]);
   });
@@ -117,7 +136,9 @@ describe("ClientCertificateProvider.create with adoptCertificateId", () => {
     const id = await issuedElsewhere();
     emulator.deleteOutOfBand(id);
     const error = await adoptionFailure(provider().create(adopting(id)));
-    expect(error.message).toMatch(new RegExp(`^adopting client certificate ${id} in zone ${zoneId}: not found in zone ${zoneId}: check the id and zoneId`));
+    expect(error.message).toMatch(
+      new RegExp(`^adopting client certificate ${id} in zone ${zoneId}: not found in zone ${zoneId}: check the id and zoneId`),
+    );
     expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["GET 404"]);
   });
 
@@ -216,7 +237,11 @@ describe("an adopted certificate afterwards", () => {
       const { inputs, failures } = await provider().check(recordedInputs, news);
       expect(failures).toEqual([]);
       expect(inputs).toEqual({ zoneId, csr, validityDays: 365 });
-      expect(await provider().diff(id, outs as unknown as Record<string, unknown>, inputs ?? {})).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+      expect(await provider().diff(id, outs as unknown as Record<string, unknown>, inputs ?? {})).toEqual({
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
     }
   });
 
@@ -253,8 +278,16 @@ describe("check of adoptCertificateId", () => {
     { name: "a certificate id", value: "9f2c4e0d8b7a4c1e9d3f6a5b2c1d0e9f", want: undefined },
     { name: "an unknown preview value", value: UNKNOWN, want: undefined },
     { name: "an uppercase id", value: "9F2C4E0D8B7A4C1E9D3F6A5B2C1D0E9F", want: /^adoptCertificateId must be lowercase hex/ },
-    { name: "a serial number instead of the id", value: "3bb94ff144ac567b9f75ad664b6c55f8d5e48182", want: /^adoptCertificateId must be 32 lowercase hex characters \(got 40 characters\)/ },
-    { name: "an empty id", value: "", want: /^adoptCertificateId must not be empty; `npx pulumi-cloudflare-mtls list --zone <zone id>` lists the ids$/ },
+    {
+      name: "a serial number instead of the id",
+      value: "3bb94ff144ac567b9f75ad664b6c55f8d5e48182",
+      want: /^adoptCertificateId must be 32 lowercase hex characters \(got 40 characters\)/,
+    },
+    {
+      name: "an empty id",
+      value: "",
+      want: /^adoptCertificateId must not be empty; `npx pulumi-cloudflare-mtls list --zone <zone id>` lists the ids$/,
+    },
     { name: "a number", value: 42, want: /^adoptCertificateId must be a string, got number/ },
   ];
 

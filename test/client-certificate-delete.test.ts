@@ -21,66 +21,100 @@ beforeAll(async () => {
 });
 
 function providerFor(api: ScriptedApi): ClientCertificateProvider {
-  return new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxRetries: 0 }, sleep: async () => undefined } });
+  return new ClientCertificateProvider({
+    client: {
+      connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl },
+      retry: { maxRetries: 0 },
+      sleep: async () => undefined,
+    },
+  });
 }
 
 /** Answers DELETE with `revokeAnswer` and GET with the certificate in `readStatus` (or 404 when undefined). */
 function revokeThenRead(revokeAnswer: { status: number; code: number }, readStatus: string | undefined) {
   return async (run: (api: ScriptedApi) => Promise<void>): Promise<void> =>
     withScriptedApi((request, response) => {
-      if (request.method === "DELETE") return sendEnvelope(response, revokeAnswer.status, { success: false, errors: [{ code: revokeAnswer.code, message: "refused" }] });
-      if (readStatus === undefined) return sendEnvelope(response, 404, { success: false, errors: [{ code: 1415, message: "Invalid Certificate ID" }] });
+      if (request.method === "DELETE")
+        return sendEnvelope(response, revokeAnswer.status, { success: false, errors: [{ code: revokeAnswer.code, message: "refused" }] });
+      if (readStatus === undefined)
+        return sendEnvelope(response, 404, { success: false, errors: [{ code: 1415, message: "Invalid Certificate ID" }] });
       return sendEnvelope(response, 200, { result: { ...certificate, status: readStatus } });
     }, run);
 }
 
 describe("ClientCertificateProvider.delete: what each refusal of the revoke means", () => {
   test("1407 (already revoked) is done with the DELETE alone: no read back", async () => {
-    await revokeThenRead({ status: 400, code: 1407 }, "active")(async (api) => {
+    await revokeThenRead(
+      { status: 400, code: 1407 },
+      "active",
+    )(async (api) => {
       await providerFor(api).delete(certificate.id, recorded);
       expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`]);
     });
   });
 
   test("1415 (no such certificate) is done with the DELETE alone", async () => {
-    await revokeThenRead({ status: 404, code: 1415 }, "active")(async (api) => {
+    await revokeThenRead(
+      { status: 404, code: 1415 },
+      "active",
+    )(async (api) => {
       await providerFor(api).delete(certificate.id, recorded);
       expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`]);
     });
   });
 
-  test.each(["pending_revocation", "revoked"])("an undocumented refusal is done when the read back shows the certificate %s", async (status) => {
-    await revokeThenRead({ status: 400, code: 1499 }, status)(async (api) => {
-      await providerFor(api).delete(certificate.id, recorded);
-      expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
-    });
-  });
+  test.each(["pending_revocation", "revoked"])(
+    "an undocumented refusal is done when the read back shows the certificate %s",
+    async (status) => {
+      await revokeThenRead(
+        { status: 400, code: 1499 },
+        status,
+      )(async (api) => {
+        await providerFor(api).delete(certificate.id, recorded);
+        expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
+      });
+    },
+  );
 
   test("an undocumented refusal is done when the read back finds no certificate", async () => {
-    await revokeThenRead({ status: 400, code: 1499 }, undefined)(async (api) => {
+    await revokeThenRead(
+      { status: 400, code: 1499 },
+      undefined,
+    )(async (api) => {
       await providerFor(api).delete(certificate.id, recorded);
       expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
     });
   });
 
-  test.each(["active", "pending_reactivation"])("an undocumented refusal fails with the revoke's own error when the certificate is still %s", async (status) => {
-    await revokeThenRead({ status: 400, code: 1499 }, status)(async (api) => {
-      const error = await rejection(providerFor(api).delete(certificate.id, recorded));
-      expect(error).toBeInstanceOf(CloudflareApiError);
-      expect(error.message).toBe(`revoking client certificate ${certificate.id} in zone ${zoneId}: Cloudflare error 1499: refused (HTTP 400)`);
-      expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
-    });
-  });
+  test.each(["active", "pending_reactivation"])(
+    "an undocumented refusal fails with the revoke's own error when the certificate is still %s",
+    async (status) => {
+      await revokeThenRead(
+        { status: 400, code: 1499 },
+        status,
+      )(async (api) => {
+        const error = await rejection(providerFor(api).delete(certificate.id, recorded));
+        expect(error).toBeInstanceOf(CloudflareApiError);
+        expect(error.message).toBe(
+          `revoking client certificate ${certificate.id} in zone ${zoneId}: Cloudflare error 1499: refused (HTTP 400)`,
+        );
+        expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
+      });
+    },
+  );
 
   test("a refusal whose read back fails too reports the revoke's error, not the read's", async () => {
     await withScriptedApi(
       (request, response) => {
-        if (request.method === "DELETE") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1499, message: "refused" }] });
+        if (request.method === "DELETE")
+          return sendEnvelope(response, 400, { success: false, errors: [{ code: 1499, message: "refused" }] });
         return sendEnvelope(response, 400, { success: false, errors: [{ code: 1498, message: "read refused" }] });
       },
       async (api) => {
         const error = await rejection(providerFor(api).delete(certificate.id, recorded));
-        expect(error.message).toBe(`revoking client certificate ${certificate.id} in zone ${zoneId}: Cloudflare error 1499: refused (HTTP 400)`);
+        expect(error.message).toBe(
+          `revoking client certificate ${certificate.id} in zone ${zoneId}: Cloudflare error 1499: refused (HTTP 400)`,
+        );
         expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`, `GET ${zonePath}/${certificate.id}`]);
       },
     );
@@ -90,17 +124,31 @@ describe("ClientCertificateProvider.delete: what each refusal of the revoke mean
     { name: "a rejected credential (403)", status: 403, code: 10000 },
     { name: "a rate limit that outlasts the retries (429)", status: 429, code: 971 },
   ])("$name fails at once without a read back", async ({ status, code }) => {
-    await revokeThenRead({ status, code }, "revoked")(async (api) => {
+    await revokeThenRead(
+      { status, code },
+      "revoked",
+    )(async (api) => {
       const error = await rejection(providerFor(api).delete(certificate.id, recorded));
-      expect(error.message).toMatch(new RegExp(`^revoking client certificate ${certificate.id} in zone ${zoneId}: .*Cloudflare error ${code}: refused`));
+      expect(error.message).toMatch(
+        new RegExp(`^revoking client certificate ${certificate.id} in zone ${zoneId}: .*Cloudflare error ${code}: refused`),
+      );
       expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`]);
     });
   });
 
   test("a recorded state without a zone fails naming the certificate and the fix, before any request", async () => {
-    await revokeThenRead({ status: 400, code: 1407 }, "revoked")(async (api) => {
-      const error = await rejection(providerFor(api).delete(certificate.id, { ...recorded, zoneId: undefined } as unknown as ClientCertificateOutputs));
-      expect(error.message).toMatch(new RegExp(`^revoking client certificate ${certificate.id}: zoneId .*; pass the zone with ClientCertificate.get\\(name, id, \\{ zoneId \\}\\)$`));
+    await revokeThenRead(
+      { status: 400, code: 1407 },
+      "revoked",
+    )(async (api) => {
+      const error = await rejection(
+        providerFor(api).delete(certificate.id, { ...recorded, zoneId: undefined } as unknown as ClientCertificateOutputs),
+      );
+      expect(error.message).toMatch(
+        new RegExp(
+          `^revoking client certificate ${certificate.id}: zoneId .*; pass the zone with ClientCertificate.get\\(name, id, \\{ zoneId \\}\\)$`,
+        ),
+      );
       expect(api.lines()).toEqual([]);
     });
   });
@@ -110,7 +158,9 @@ describe("ClientCertificateProvider.delete: what each refusal of the revoke mean
       (_request, response) => void response.socket?.destroy(),
       async (api) => {
         const error = await rejection(providerFor(api).delete(certificate.id, recorded));
-        expect(error.message).toMatch(new RegExp(`^revoking client certificate ${certificate.id} in zone ${zoneId}: no response from Cloudflare: `));
+        expect(error.message).toMatch(
+          new RegExp(`^revoking client certificate ${certificate.id} in zone ${zoneId}: no response from Cloudflare: `),
+        );
         expect(api.lines()).toEqual([`DELETE ${zonePath}/${certificate.id}`]);
       },
     );

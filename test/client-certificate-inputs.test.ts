@@ -30,31 +30,136 @@ describe("checkClientCertificateInputs", () => {
 
   const cases: Array<{ name: string; input: Record<string, unknown>; property: string; reason: RegExp }> = [
     { name: "a missing zone", input: { ...valid, zoneId: undefined }, property: "zoneId", reason: /^zoneId is required/ },
-    { name: "a zone name instead of its id", input: { ...valid, zoneId: "example.com" }, property: "zoneId", reason: /^zoneId must be 32 lowercase hex characters \(got 11 characters\)/ },
-    { name: "an uppercase zone id", input: { ...valid, zoneId: zoneId.toUpperCase() }, property: "zoneId", reason: /^zoneId must be lowercase hex/ },
-    { name: "a one-character zone id", input: { ...valid, zoneId: "x" }, property: "zoneId", reason: /^zoneId must be 32 lowercase hex characters \(got 1 character\);/ },
+    {
+      name: "a zone name instead of its id",
+      input: { ...valid, zoneId: "example.com" },
+      property: "zoneId",
+      reason: /^zoneId must be 32 lowercase hex characters \(got 11 characters\)/,
+    },
+    {
+      name: "an uppercase zone id",
+      input: { ...valid, zoneId: zoneId.toUpperCase() },
+      property: "zoneId",
+      reason: /^zoneId must be lowercase hex/,
+    },
+    {
+      name: "a one-character zone id",
+      input: { ...valid, zoneId: "x" },
+      property: "zoneId",
+      reason: /^zoneId must be 32 lowercase hex characters \(got 1 character\);/,
+    },
     { name: "a numeric zone id", input: { ...valid, zoneId: 42 }, property: "zoneId", reason: /^zoneId must be a string, got number/ },
-    { name: "a missing validity", input: { ...valid, validityDays: undefined }, property: "validityDays", reason: /^validityDays is required/ },
-    { name: "a fractional validity", input: { ...valid, validityDays: 1.5 }, property: "validityDays", reason: /^validityDays must be a whole number of days, got 1.5/ },
-    { name: "a validity given as text", input: { ...valid, validityDays: "365" }, property: "validityDays", reason: /^validityDays must be a whole number of days, got "365"/ },
-    { name: "a zero validity", input: { ...valid, validityDays: 0 }, property: "validityDays", reason: /^validityDays must be between 1 and 5475 days \(15 years\), got 0/ },
-    { name: "a validity over 15 years", input: { ...valid, validityDays: MAX_VALIDITY_DAYS + 1 }, property: "validityDays", reason: /got 5476$/ },
-    { name: "a missing CSR", input: { ...valid, csr: undefined }, property: "csr", reason: /^csr is required: a PEM certificate signing request/ },
+    {
+      name: "a missing validity",
+      input: { ...valid, validityDays: undefined },
+      property: "validityDays",
+      reason: /^validityDays is required/,
+    },
+    {
+      name: "a fractional validity",
+      input: { ...valid, validityDays: 1.5 },
+      property: "validityDays",
+      reason: /^validityDays must be a whole number of days, got 1.5/,
+    },
+    {
+      name: "a validity given as text",
+      input: { ...valid, validityDays: "365" },
+      property: "validityDays",
+      reason: /^validityDays must be a whole number of days, got "365"/,
+    },
+    {
+      name: "a zero validity",
+      input: { ...valid, validityDays: 0 },
+      property: "validityDays",
+      reason: /^validityDays must be between 1 and 5475 days \(15 years\), got 0/,
+    },
+    {
+      name: "a validity over 15 years",
+      input: { ...valid, validityDays: MAX_VALIDITY_DAYS + 1 },
+      property: "validityDays",
+      reason: /got 5476$/,
+    },
+    {
+      name: "a missing CSR",
+      input: { ...valid, csr: undefined },
+      property: "csr",
+      reason: /^csr is required: a PEM certificate signing request/,
+    },
     { name: "a blank CSR", input: { ...valid, csr: "  \n" }, property: "csr", reason: /^csr is required/ },
-    { name: "a private key instead of a CSR", input: { ...valid, csr: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----" }, property: "csr", reason: /^csr is not a PEM certificate signing request/ },
-    { name: "a CSR with a weak RSA key", input: { ...valid, csr: csrFixture("rsa-1024") }, property: "csr", reason: /^csr has an RSA key of 1024 bits/ },
-    { name: "a tampered CSR", input: { ...valid, csr: csrFixture("ecdsa-p256-bad-signature") }, property: "csr", reason: /^csr has a signature that does not verify/ },
-    { name: "a renewal window as long as the validity", input: { ...valid, renewBeforeDays: 365 }, property: "renewBeforeDays", reason: /^renewBeforeDays \(365\) must be less than validityDays \(365\), or every deployment would replace the certificate$/ },
-    { name: "a zero renewal window", input: { ...valid, renewBeforeDays: 0 }, property: "renewBeforeDays", reason: /^renewBeforeDays must be a whole number of days of at least 1, got 0; leave it unset/ },
+    {
+      name: "a private key instead of a CSR",
+      input: { ...valid, csr: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----" },
+      property: "csr",
+      reason: /^csr is not a PEM certificate signing request/,
+    },
+    {
+      name: "a CSR with a weak RSA key",
+      input: { ...valid, csr: csrFixture("rsa-1024") },
+      property: "csr",
+      reason: /^csr has an RSA key of 1024 bits/,
+    },
+    {
+      name: "a tampered CSR",
+      input: { ...valid, csr: csrFixture("ecdsa-p256-bad-signature") },
+      property: "csr",
+      reason: /^csr has a signature that does not verify/,
+    },
+    {
+      name: "a renewal window as long as the validity",
+      input: { ...valid, renewBeforeDays: 365 },
+      property: "renewBeforeDays",
+      reason: /^renewBeforeDays \(365\) must be less than validityDays \(365\), or every deployment would replace the certificate$/,
+    },
+    {
+      name: "a zero renewal window",
+      input: { ...valid, renewBeforeDays: 0 },
+      property: "renewBeforeDays",
+      reason: /^renewBeforeDays must be a whole number of days of at least 1, got 0; leave it unset/,
+    },
     { name: "a huge CSR", input: { ...valid, csr: "x".repeat(70_000) }, property: "csr", reason: /^csr is 70000 characters long/ },
     // Regression: NaN and Infinity were reported as "got null", and a BigInt made check throw.
-    { name: "a NaN validity", input: { ...valid, validityDays: NaN }, property: "validityDays", reason: /^validityDays must be a whole number of days, got NaN$/ },
-    { name: "an infinite validity", input: { ...valid, validityDays: Infinity }, property: "validityDays", reason: /^validityDays must be a whole number of days, got Infinity$/ },
-    { name: "a BigInt validity", input: { ...valid, validityDays: 365n }, property: "validityDays", reason: /^validityDays must be a whole number of days, got the BigInt 365n \(use a plain number\)$/ },
-    { name: "a BigInt renewal window", input: { ...valid, renewBeforeDays: 30n }, property: "renewBeforeDays", reason: /^renewBeforeDays must be a whole number of days of at least 1, got the BigInt 30n/ },
-    { name: "a negative infinite renewal window", input: { ...valid, renewBeforeDays: -Infinity }, property: "renewBeforeDays", reason: /got -Infinity;/ },
-    { name: "a CSR with bytes after its DER", input: { ...valid, csr: withTrailingBytes(csr) }, property: "csr", reason: /^csr has 4 bytes after the end of the request: it was cut or padded/ },
-    { name: "a CSR signed with SHA-1", input: { ...valid, csr: csrFixture("rsa-2048-sha1") }, property: "csr", reason: /^csr is signed with SHA-1, which is not accepted; sign it with SHA-256, SHA-384, SHA-512/ },
+    {
+      name: "a NaN validity",
+      input: { ...valid, validityDays: NaN },
+      property: "validityDays",
+      reason: /^validityDays must be a whole number of days, got NaN$/,
+    },
+    {
+      name: "an infinite validity",
+      input: { ...valid, validityDays: Infinity },
+      property: "validityDays",
+      reason: /^validityDays must be a whole number of days, got Infinity$/,
+    },
+    {
+      name: "a BigInt validity",
+      input: { ...valid, validityDays: 365n },
+      property: "validityDays",
+      reason: /^validityDays must be a whole number of days, got the BigInt 365n \(use a plain number\)$/,
+    },
+    {
+      name: "a BigInt renewal window",
+      input: { ...valid, renewBeforeDays: 30n },
+      property: "renewBeforeDays",
+      reason: /^renewBeforeDays must be a whole number of days of at least 1, got the BigInt 30n/,
+    },
+    {
+      name: "a negative infinite renewal window",
+      input: { ...valid, renewBeforeDays: -Infinity },
+      property: "renewBeforeDays",
+      reason: /got -Infinity;/,
+    },
+    {
+      name: "a CSR with bytes after its DER",
+      input: { ...valid, csr: withTrailingBytes(csr) },
+      property: "csr",
+      reason: /^csr has 4 bytes after the end of the request: it was cut or padded/,
+    },
+    {
+      name: "a CSR signed with SHA-1",
+      input: { ...valid, csr: csrFixture("rsa-2048-sha1") },
+      property: "csr",
+      reason: /^csr is signed with SHA-1, which is not accepted; sign it with SHA-256, SHA-384, SHA-512/,
+    },
   ];
   test.each(cases)("reports $name on $property", async ({ input, property, reason }) => {
     const { failures } = await checkClientCertificateInputs(input);
@@ -63,11 +168,14 @@ describe("checkClientCertificateInputs", () => {
     expect(failures[0]?.reason).toMatch(reason);
   });
 
-  test.each([null, undefined, "text", 42, [valid]])("returns failures instead of throwing for the input object %p (regression: null threw)", async (news) => {
-    const { failures } = await checkClientCertificateInputs(news);
-    expect(failures.map((failure) => failure.property)).toEqual(["zoneId", "validityDays", "csr"]);
-    expect(failures.every((failure) => / is required/.test(failure.reason))).toBe(true);
-  });
+  test.each([null, undefined, "text", 42, [valid]])(
+    "returns failures instead of throwing for the input object %p (regression: null threw)",
+    async (news) => {
+      const { failures } = await checkClientCertificateInputs(news);
+      expect(failures.map((failure) => failure.property)).toEqual(["zoneId", "validityDays", "csr"]);
+      expect(failures.every((failure) => / is required/.test(failure.reason))).toBe(true);
+    },
+  );
 
   test("reports every bad property at once", async () => {
     const { failures } = await checkClientCertificateInputs({ zoneId: "nope", csr: "nope", validityDays: -1 });
@@ -93,8 +201,13 @@ describe("coexistingCertificateIds", () => {
   const id = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
 
   test("accepts a list of certificate ids and keeps it, also on an existing resource (a replacement issues too)", async () => {
-    expect(await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] })).toEqual({ inputs: { ...valid, coexistingCertificateIds: [id] }, failures: [] });
-    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] }, valid)).inputs).toMatchObject({ coexistingCertificateIds: [id] });
+    expect(await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] })).toEqual({
+      inputs: { ...valid, coexistingCertificateIds: [id] },
+      failures: [],
+    });
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: [id] }, valid)).inputs).toMatchObject({
+      coexistingCertificateIds: [id],
+    });
   });
 
   test("passes unknown values through at preview", async () => {

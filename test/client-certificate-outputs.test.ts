@@ -1,5 +1,10 @@
 import { X509Certificate } from "node:crypto";
-import { ClientCertificateProvider, type ApiClientCertificate, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import {
+  ClientCertificateProvider,
+  type ApiClientCertificate,
+  type ClientCertificateInputs,
+  type ClientCertificateOutputs,
+} from "../provider";
 import { toOutputs } from "../provider/client-certificate-outputs";
 import { withEmulator } from "./helpers/with-emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -56,7 +61,15 @@ describe("toOutputs", () => {
   });
 
   test("leaves absent and null fields out, so the engine can encode the outputs", () => {
-    const sparse = { id: api.id, certificate: api.certificate, csr, status: "active", validity_days: 30, certificate_authority: null, ski: null } as unknown as ApiClientCertificate;
+    const sparse = {
+      id: api.id,
+      certificate: api.certificate,
+      csr,
+      status: "active",
+      validity_days: 30,
+      certificate_authority: null,
+      ski: null,
+    } as unknown as ApiClientCertificate;
     expect(toOutputs(zoneId, sparse)).toStrictEqual({ zoneId, certificate: api.certificate, csr, validityDays: 30, status: "active" });
   });
 
@@ -70,7 +83,9 @@ describe("the renewal window through the provider", () => {
 
   test("create, read and update record renewBeforeDays and the certificate's real expiry", async () => {
     await withEmulator({ revocationDelayMs: Infinity }, async (emulator) => {
-      const provider = new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } } });
+      const provider = new ClientCertificateProvider({
+        client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } },
+      });
       const created = await provider.create(inputs);
       const outs = created.outs as ClientCertificateOutputs;
       expect(outs.renewBeforeDays).toBe(1);
@@ -96,7 +111,15 @@ describe("the renewal window through the provider", () => {
     const recorded = { zoneId, csr, validityDays: 2, status: "active", renewBeforeDays: 1 };
     const farFromExpiry = { ...recorded, expiresOn: new Date(Date.now() + 2 * DAY_MS).toISOString() };
     const insideWindow = { ...recorded, expiresOn: new Date(Date.now() + DAY_MS / 2).toISOString() };
-    expect(await provider.diff("0123456789abcdef0123456789abcdef", farFromExpiry, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff("0123456789abcdef0123456789abcdef", insideWindow, inputs)).toEqual({ changes: true, replaces: ["expiresOn"], deleteBeforeReplace: false });
+    expect(await provider.diff("0123456789abcdef0123456789abcdef", farFromExpiry, inputs)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await provider.diff("0123456789abcdef0123456789abcdef", insideWindow, inputs)).toEqual({
+      changes: true,
+      replaces: ["expiresOn"],
+      deleteBeforeReplace: false,
+    });
   });
 });

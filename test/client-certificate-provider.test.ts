@@ -3,7 +3,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "../emulator";
-import { ClientCertificateProvider, CloudflareClient, ConfigurationError, IssuedWithErrorsError, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import {
+  ClientCertificateProvider,
+  CloudflareClient,
+  ConfigurationError,
+  IssuedWithErrorsError,
+  type ClientCertificateInputs,
+  type ClientCertificateOutputs,
+} from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -75,7 +82,9 @@ describe("ClientCertificateProvider.create", () => {
 
   test("fails cleanly when a create failed with 500 and nothing was issued", async () => {
     emulator.injectFault({ route: "create", kind: "status", status: 500 });
-    await expect(provider().create(inputs)).rejects.toThrow(/Cloudflare lists no certificate issued for this CSR since the request, so none was issued/);
+    await expect(provider().create(inputs)).rejects.toThrow(
+      /Cloudflare lists no certificate issued for this CSR since the request, so none was issued/,
+    );
     expect(methods()).toEqual(["GET", "POST", "GET", "GET"]);
     expect(emulator.certificates(zoneId)).toEqual([]);
   });
@@ -149,7 +158,10 @@ describe("ClientCertificateProvider.read", () => {
   test("fails a read through a wrong base URL instead of reporting the certificate gone", async () => {
     const { id, outs } = await created();
     const misrouted = new ClientCertificateProvider({
-      client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: `${emulator.baseUrl}/extra` }, sleep: async () => undefined },
+      client: {
+        connection: { credentials: { apiToken: emulator.token }, baseUrl: `${emulator.baseUrl}/extra` },
+        sleep: async () => undefined,
+      },
     });
     await expect(misrouted.read(id, outs)).rejects.toThrow(/Cloudflare error 7003/);
   });
@@ -180,7 +192,9 @@ describe("ClientCertificateProvider.update", () => {
     const { id, outs } = await created();
     emulator.revokeOutOfBand(id, { immediately: true });
     await expect(provider().update(id, { ...outs, status: "pending_revocation" }, inputs)).rejects.toThrow(
-      new RegExp(`reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\``),
+      new RegExp(
+        `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\``,
+      ),
     );
   });
 });
@@ -229,7 +243,9 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
   // A fake that lists an empty zone, answers every POST with a real certificate issued for a different
   // CSR, and every DELETE with `revokeStatus`: the provider must not record a certificate the client cannot use.
   async function withWrongKeyApi(revokeStatus: number, run: (baseUrl: string, requests: string[]) => Promise<void>): Promise<void> {
-    const foreign = await new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } }).createClientCertificate(zoneId, {
+    const foreign = await new CloudflareClient({
+      connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl },
+    }).createClientCertificate(zoneId, {
       csr: csrFixture("ecdsa-p256-other"),
       validityDays: 90,
     });
@@ -238,12 +254,27 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
       requests.push(request.method ?? "");
       if (request.method === "GET") {
         response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ success: true, errors: [], messages: [], result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } }));
+        response.end(
+          JSON.stringify({
+            success: true,
+            errors: [],
+            messages: [],
+            result: [],
+            result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 },
+          }),
+        );
         return;
       }
       const success = request.method === "POST" || revokeStatus < 300;
       response.writeHead(request.method === "POST" ? 200 : revokeStatus, { "content-type": "application/json" });
-      response.end(JSON.stringify({ success, errors: success ? [] : [{ code: 10001, message: "revocation is down" }], messages: [], result: success ? { ...foreign, csr } : null }));
+      response.end(
+        JSON.stringify({
+          success,
+          errors: success ? [] : [{ code: 10001, message: "revocation is down" }],
+          messages: [],
+          result: success ? { ...foreign, csr } : null,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -254,12 +285,16 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
   }
 
   function providerFor(baseUrl: string): ClientCertificateProvider {
-    return new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "t" }, baseUrl }, retry: { maxRetries: 0 }, sleep: async () => undefined } });
+    return new ClientCertificateProvider({
+      client: { connection: { credentials: { apiToken: "t" }, baseUrl }, retry: { maxRetries: 0 }, sleep: async () => undefined },
+    });
   }
 
   test("revokes it again and fails, leaving nothing behind", async () => {
     await withWrongKeyApi(200, async (baseUrl, requests) => {
-      await expect(providerFor(baseUrl).create(inputs)).rejects.toThrow(/is for a different public key than the CSR; certificate [0-9a-f]{32} was revoked again, nothing is left behind/);
+      await expect(providerFor(baseUrl).create(inputs)).rejects.toThrow(
+        /is for a different public key than the CSR; certificate [0-9a-f]{32} was revoked again, nothing is left behind/,
+      );
       expect(requests).toEqual(["GET", "POST", "DELETE"]);
     });
   });
@@ -267,11 +302,15 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
   test("records it in state with the reasons when revoking it fails too", async () => {
     await withWrongKeyApi(500, async (baseUrl) => {
       // The engine hands create the serialized provider with the inputs; it must stay in recorded state.
-      const error = await providerFor(baseUrl).create({ ...inputs, __provider: "exports.handler = …" } as ClientCertificateInputs).catch((caught: unknown) => caught);
+      const error = await providerFor(baseUrl)
+        .create({ ...inputs, __provider: "exports.handler = …" } as ClientCertificateInputs)
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(IssuedWithErrorsError);
       expect((error as IssuedWithErrorsError).id).toMatch(/^[0-9a-f]{32}$/);
       expect((error as IssuedWithErrorsError).properties).toMatchObject({ zoneId, status: "active", __provider: "exports.handler = …" });
-      expect((error as IssuedWithErrorsError).reasons[1]).toMatch(/^revoking it failed too \(.*Cloudflare error 10001: revocation is down.*\); run pulumi destroy or revoke it in the dashboard$/);
+      expect((error as IssuedWithErrorsError).reasons[1]).toMatch(
+        /^revoking it failed too \(.*Cloudflare error 10001: revocation is down.*\); run pulumi destroy or revoke it in the dashboard$/,
+      );
     });
   });
 });

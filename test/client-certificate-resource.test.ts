@@ -10,7 +10,10 @@ const registered: { type: string; name: string; secretOutputs: string[] | undefi
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks({
-    newResource: ({ inputs, name }) => ({ id: `${name}-id`, state: { ...inputs, certificate: "-----BEGIN CERTIFICATE-----…", status: "active" } }),
+    newResource: ({ inputs, name }) => ({
+      id: `${name}-id`,
+      state: { ...inputs, certificate: "-----BEGIN CERTIFICATE-----…", status: "active" },
+    }),
     call: () => ({}),
   });
 });
@@ -27,7 +30,11 @@ function settled<T>(output: pulumi.Output<T>): Promise<T> {
 
 describe("ClientCertificate", () => {
   test("registers as a dynamic cloudflare-mtls resource whose certificate output is secret", async () => {
-    const certificate = new ClientCertificate("secret-pem", { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 }, { transformations: [recordRegistration] });
+    const certificate = new ClientCertificate(
+      "secret-pem",
+      { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 },
+      { transformations: [recordRegistration] },
+    );
     await settled(certificate.urn);
     expect(registered.find((entry) => entry.name === "secret-pem")).toEqual({
       type: "pulumi-nodejs:dynamic/cloudflare-mtls:ClientCertificate",
@@ -48,7 +55,12 @@ describe("ClientCertificate", () => {
   });
 
   test("ClientCertificate.get reads by id and still marks the certificate secret", async () => {
-    const existing = ClientCertificate.get("read-only", "0123456789abcdef0123456789abcdef", { zoneId }, { transformations: [recordRegistration] });
+    const existing = ClientCertificate.get(
+      "read-only",
+      "0123456789abcdef0123456789abcdef",
+      { zoneId },
+      { transformations: [recordRegistration] },
+    );
     await settled(existing.urn);
     expect(registered.find((entry) => entry.name === "read-only")).toEqual({
       type: "pulumi-nodejs:dynamic/cloudflare-mtls:ClientCertificate",

@@ -2,7 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
-import { AuthenticationError, CloudflareApiError, CloudflareClient, listClientCertificates, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider";
+import {
+  AuthenticationError,
+  CloudflareApiError,
+  CloudflareClient,
+  listClientCertificates,
+  NotFoundError,
+  RateLimitedError,
+  UncertainOutcomeError,
+} from "../provider";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -30,14 +38,25 @@ function client(overrides: Partial<ConstructorParameters<typeof CloudflareClient
   });
 }
 
-const calls = () => emulator.requests().map((request) => `${request.method} ${request.path}${request.query && Object.keys(request.query).length > 0 ? `?${new URLSearchParams(request.query as Record<string, string>).toString()}` : ""} ${request.status}`);
+const calls = () =>
+  emulator
+    .requests()
+    .map(
+      (request) =>
+        `${request.method} ${request.path}${request.query && Object.keys(request.query).length > 0 ? `?${new URLSearchParams(request.query as Record<string, string>).toString()}` : ""} ${request.status}`,
+    );
 
 describe("CloudflareClient against the emulator", () => {
   test("creates with one POST carrying the CSR and validity, authenticated with the bearer token", async () => {
     const created = await client().createClientCertificate(zoneId, { csr, validityDays: 30 });
     const [post, ...rest] = emulator.requests();
     expect(rest).toEqual([]);
-    expect(post).toMatchObject({ method: "POST", path: `/client/v4/zones/${zoneId}/client_certificates`, body: { csr, validity_days: 30 }, status: 200 });
+    expect(post).toMatchObject({
+      method: "POST",
+      path: `/client/v4/zones/${zoneId}/client_certificates`,
+      body: { csr, validity_days: 30 },
+      status: 200,
+    });
     expect(post?.credential).toBe("token");
     expect(post?.headers["content-type"]).toMatch(/^application\/json/);
     expect(created).toMatchObject({ status: "active", validity_days: 30 });
@@ -47,7 +66,9 @@ describe("CloudflareClient against the emulator", () => {
   test("authenticates with a global API key and email", async () => {
     await emulator.close();
     emulator = await startEmulator({ apiKey: "global-key", email: "ops@example.com" });
-    const keyClient = new CloudflareClient({ connection: { credentials: { apiKey: "global-key", email: "ops@example.com" }, baseUrl: emulator.baseUrl } });
+    const keyClient = new CloudflareClient({
+      connection: { credentials: { apiKey: "global-key", email: "ops@example.com" }, baseUrl: emulator.baseUrl },
+    });
     await keyClient.listClientCertificatesPage(zoneId);
     expect(emulator.requests()[0]?.credential).toBe("api-key");
   });
@@ -58,7 +79,12 @@ describe("CloudflareClient against the emulator", () => {
     expect((await api.getClientCertificate(zoneId, id)).id).toBe(id);
     expect((await api.revokeClientCertificate(zoneId, id))?.status).toBe("pending_revocation");
     expect((await api.reactivateClientCertificate(zoneId, id)).status).toMatch(/^(pending_reactivation|active)$/);
-    expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["POST 200", "GET 200", "DELETE 200", "PATCH 200"]);
+    expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual([
+      "POST 200",
+      "GET 200",
+      "DELETE 200",
+      "PATCH 200",
+    ]);
     expect(emulator.requests()[3]?.body).toEqual({ reactivate: true });
   });
 
@@ -69,14 +95,20 @@ describe("CloudflareClient against the emulator", () => {
     const all = await api.listClientCertificates(zoneId, { status: "active" });
     expect(all).toHaveLength(101);
     expect(new Set(all.map((certificate) => certificate.id)).size).toBe(101);
-    expect(calls()).toEqual([1, 2, 3].map((page) => `GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=${page}&per_page=50 200`));
+    expect(calls()).toEqual(
+      [1, 2, 3].map((page) => `GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=${page}&per_page=50 200`),
+    );
   });
 
   test("maps an unknown certificate to NotFoundError with Cloudflare's code 1415", async () => {
-    const error = await client().getClientCertificate(zoneId, missingId).catch((caught: unknown) => caught);
+    const error = await client()
+      .getClientCertificate(zoneId, missingId)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).codes).toContain(1415);
-    expect((error as NotFoundError).message).toMatch(new RegExp(`^reading client certificate ${missingId} in zone ${zoneId}: Cloudflare error 1415`));
+    expect((error as NotFoundError).message).toMatch(
+      new RegExp(`^reading client certificate ${missingId} in zone ${zoneId}: Cloudflare error 1415`),
+    );
   });
 
   test("does not mistake a 404 for an unknown path (a wrong base URL) for a missing certificate", async () => {
@@ -98,7 +130,9 @@ describe("CloudflareClient against the emulator", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).message).toMatch(/CLOUDFLARE_API_TOKEN \(or cloudflare:apiToken\)/);
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(secret);
-    expect(inspect(client({ connection: { credentials: { apiToken: secret }, baseUrl: emulator.baseUrl } }), { depth: 10 })).not.toContain(secret);
+    expect(inspect(client({ connection: { credentials: { apiToken: secret }, baseUrl: emulator.baseUrl } }), { depth: 10 })).not.toContain(
+      secret,
+    );
   });
 
   test("retries a GET after 503 and a dropped connection, with backoff", async () => {
@@ -147,16 +181,22 @@ describe("CloudflareClient against the emulator", () => {
 
   test("never repeats a POST that failed with 500: the outcome is uncertain", async () => {
     emulator.injectFault({ route: "create", kind: "status", status: 500 });
-    const error = await client().createClientCertificate(zoneId, { csr, validityDays: 30 }).catch((caught: unknown) => caught);
+    const error = await client()
+      .createClientCertificate(zoneId, { csr, validityDays: 30 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UncertainOutcomeError);
     expect(emulator.requests().filter((request) => request.method === "POST")).toHaveLength(1);
   });
 
   test("times out a request that hangs, and reports it without retrying a POST", async () => {
     emulator.injectFault({ route: "create", kind: "hang" });
-    const error = await client({ timeoutMs: 200 }).createClientCertificate(zoneId, { csr, validityDays: 30 }).catch((caught: unknown) => caught);
+    const error = await client({ timeoutMs: 200 })
+      .createClientCertificate(zoneId, { csr, validityDays: 30 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UncertainOutcomeError);
-    expect((error as Error).message).toMatch(/^creating client certificate in zone 023e105f4ecef8ad9ca31a8372d0c353: no response from Cloudflare: .*ETIMEDOUT/);
+    expect((error as Error).message).toMatch(
+      /^creating client certificate in zone 023e105f4ecef8ad9ca31a8372d0c353: no response from Cloudflare: .*ETIMEDOUT/,
+    );
   });
 
   test("reports a refused connection as an API error with no HTTP status", async () => {
@@ -184,10 +224,15 @@ describe("listClientCertificates", () => {
     process.env["CLOUDFLARE_BASE_URL"] = emulator.baseUrl;
     try {
       const active = await listClientCertificates({ zoneId, status: "active" });
-      expect(active.map((certificate) => [certificate.id, certificate.status, certificate.zoneId, certificate.commonName])).toEqual([[kept.id, "active", zoneId, "p256.example.com"]]);
+      expect(active.map((certificate) => [certificate.id, certificate.status, certificate.zoneId, certificate.commonName])).toEqual([
+        [kept.id, "active", zoneId, "p256.example.com"],
+      ]);
       expect(calls()).toEqual([`GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=1&per_page=50 200`]);
     } finally {
-      for (const [name, value] of [["CLOUDFLARE_API_TOKEN", saved.token], ["CLOUDFLARE_BASE_URL", saved.url]] as const) {
+      for (const [name, value] of [
+        ["CLOUDFLARE_API_TOKEN", saved.token],
+        ["CLOUDFLARE_BASE_URL", saved.url],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -195,7 +240,9 @@ describe("listClientCertificates", () => {
   });
 
   test("refuses a malformed zone id before any request", async () => {
-    await expect(listClientCertificates({ zoneId: "example.com" })).rejects.toThrow("listClientCertificates: zoneId must be 32 lowercase hex characters");
+    await expect(listClientCertificates({ zoneId: "example.com" })).rejects.toThrow(
+      "listClientCertificates: zoneId must be 32 lowercase hex characters",
+    );
     expect(emulator.requests()).toEqual([]);
   });
 });

@@ -1,8 +1,17 @@
-import { authenticationHeaders, resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, validateBaseUrl } from "../provider/credentials";
+import {
+  authenticationHeaders,
+  resolveConnectionSettings,
+  settingsFromConfig,
+  settingsFromEnvironment,
+  validateBaseUrl,
+} from "../provider/credentials";
 import { ConfigurationError } from "../provider/errors";
 
 const fromEnv = (env: Record<string, string>) => ({ origin: "the environment" as const, settings: settingsFromEnvironment(env) });
-const fromConfig = (config: Record<string, string>) => ({ origin: "stack config" as const, settings: settingsFromConfig((key) => config[key]) });
+const fromConfig = (config: Record<string, string>) => ({
+  origin: "stack config" as const,
+  settings: settingsFromConfig((key) => config[key]),
+});
 
 describe("resolveConnectionSettings", () => {
   test("uses CLOUDFLARE_API_TOKEN as a bearer token against the default endpoint", () => {
@@ -52,18 +61,33 @@ describe("resolveConnectionSettings", () => {
 describe("credentials that cannot travel in a header", () => {
   test.each([
     ["CLOUDFLARE_API_TOKEN", fromEnv({ CLOUDFLARE_API_TOKEN: "ab\ncd" }), /^CLOUDFLARE_API_TOKEN contains a line break at position 3;/],
-    ["CLOUDFLARE_EMAIL", fromEnv({ CLOUDFLARE_API_KEY: "key", CLOUDFLARE_EMAIL: "ops@exämple.com" }), /^CLOUDFLARE_EMAIL contains a non-ASCII character at position 7;/],
+    [
+      "CLOUDFLARE_EMAIL",
+      fromEnv({ CLOUDFLARE_API_KEY: "key", CLOUDFLARE_EMAIL: "ops@exämple.com" }),
+      /^CLOUDFLARE_EMAIL contains a non-ASCII character at position 7;/,
+    ],
     ["cloudflare:apiToken", fromConfig({ "cloudflare:apiToken": "to ken" }), /^cloudflare:apiToken contains white space at position 3;/],
-    ["cloudflare:apiKey", fromConfig({ "cloudflare:apiKey": "k\u0000y", "cloudflare:email": "a@b.c" }), /^cloudflare:apiKey contains a control character at position 2;/],
+    [
+      "cloudflare:apiKey",
+      fromConfig({ "cloudflare:apiKey": "k\u0000y", "cloudflare:email": "a@b.c" }),
+      /^cloudflare:apiKey contains a control character at position 2;/,
+    ],
   ])("names %s and not the value", (_name, source, want) => {
     expect(() => resolveConnectionSettings([source])).toThrow(ConfigurationError);
     expect(() => resolveConnectionSettings([source])).toThrow(want);
-    expect(() => resolveConnectionSettings([source])).toThrow(/copy the value again \(it is not shown here\), nothing was sent to Cloudflare$/);
+    expect(() => resolveConnectionSettings([source])).toThrow(
+      /copy the value again \(it is not shown here\), nothing was sent to Cloudflare$/,
+    );
   });
 });
 
 describe("validateBaseUrl", () => {
-  test.each(["https://api.cloudflare.com/client/v4", "http://127.0.0.1:9/client/v4", "http://localhost:9/client/v4", "http://[::1]:9/client/v4"])("accepts %s", (url) => {
+  test.each([
+    "https://api.cloudflare.com/client/v4",
+    "http://127.0.0.1:9/client/v4",
+    "http://localhost:9/client/v4",
+    "http://[::1]:9/client/v4",
+  ])("accepts %s", (url) => {
     expect(validateBaseUrl(url)).toBe(url);
   });
   test("refuses plain http to another host, so a token never crosses the network in clear", () => {
@@ -80,38 +104,48 @@ describe("validateBaseUrl", () => {
     "http://[::ffff:127.0.0.1]/client/v4",
     "http://10.0.0.1/client/v4",
   ])("refuses plain http to the lookalike %s", (url) => {
-    expect(() => validateBaseUrl(url)).toThrow(/must use https \(plain http is allowed only on loopback: 127\.0\.0\.0\/8, \[::1\] or localhost/);
+    expect(() => validateBaseUrl(url)).toThrow(
+      /must use https \(plain http is allowed only on loopback: 127\.0\.0\.0\/8, \[::1\] or localhost/,
+    );
   });
 
-  test.each(["http://127.1/client/v4", "http://127.255.0.9:8787/client/v4", "http://0x7f.0.0.1/client/v4"])("accepts the loopback literal %s in any notation", (url) => {
-    expect(new URL(validateBaseUrl(url)).hostname).toMatch(/^127\./);
-  });
-
-  test.each(["https://user:SECRETPW@api.cloudflare.com/client/v4", "https://SECRETTOKEN@api.cloudflare.com/client/v4", "http://u:SECRET@127.0.0.1:9/client/v4"])(
-    "refuses a user name or password in %s, without repeating them (regression: userinfo was kept)",
+  test.each(["http://127.1/client/v4", "http://127.255.0.9:8787/client/v4", "http://0x7f.0.0.1/client/v4"])(
+    "accepts the loopback literal %s in any notation",
     (url) => {
-      const error = (() => {
-        try {
-          validateBaseUrl(url);
-        } catch (caught) {
-          return caught as Error;
-        }
-        throw new Error("expected a ConfigurationError");
-      })();
-      expect(error).toBeInstanceOf(ConfigurationError);
-      expect(error.message).toMatch(/contains a user name or password; remove them from CLOUDFLARE_BASE_URL or cloudflare:baseUrl/);
-      expect(error.message).not.toMatch(/SECRET|user:/);
+      expect(new URL(validateBaseUrl(url)).hostname).toMatch(/^127\./);
     },
   );
 
+  test.each([
+    "https://user:SECRETPW@api.cloudflare.com/client/v4",
+    "https://SECRETTOKEN@api.cloudflare.com/client/v4",
+    "http://u:SECRET@127.0.0.1:9/client/v4",
+  ])("refuses a user name or password in %s, without repeating them (regression: userinfo was kept)", (url) => {
+    const error = (() => {
+      try {
+        validateBaseUrl(url);
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("expected a ConfigurationError");
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toMatch(/contains a user name or password; remove them from CLOUDFLARE_BASE_URL or cloudflare:baseUrl/);
+    expect(error.message).not.toMatch(/SECRET|user:/);
+  });
+
   test("describes a value that is not a URL without echoing it (regression: a token pasted there was printed)", () => {
     const pasted = "v1.0-0123456789abcdef-SECRETSECRETSECRET";
-    expect(() => validateBaseUrl(pasted)).toThrow(new ConfigurationError(
-      "the Cloudflare base URL is not a URL (40 characters, no scheme such as https://); set CLOUDFLARE_BASE_URL or cloudflare:baseUrl to e.g. https://api.cloudflare.com/client/v4",
-    ));
+    expect(() => validateBaseUrl(pasted)).toThrow(
+      new ConfigurationError(
+        "the Cloudflare base URL is not a URL (40 characters, no scheme such as https://); set CLOUDFLARE_BASE_URL or cloudflare:baseUrl to e.g. https://api.cloudflare.com/client/v4",
+      ),
+    );
   });
 
   test("refuses something that is not a URL", () => {
-    expect(() => validateBaseUrl("api.cloudflare.com")).toThrow(/is not a URL \(18 characters, no scheme such as https:\/\/\); set CLOUDFLARE_BASE_URL or cloudflare:baseUrl/);
+    expect(() => validateBaseUrl("api.cloudflare.com")).toThrow(
+      /is not a URL \(18 characters, no scheme such as https:\/\/\); set CLOUDFLARE_BASE_URL or cloudflare:baseUrl/,
+    );
   });
 });

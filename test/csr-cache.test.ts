@@ -19,7 +19,9 @@ describe("inspectCsr remembers valid CSRs", () => {
     expect((await inspectCsr(pem, { issuancePolicy: false })).keyDescription).toBe("RSA 1024");
     const error = await inspectCsr(pem).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CsrError);
-    expect((error as CsrError).message).toBe("csr has an RSA key of 1024 bits; Cloudflare signs RSA 2048 to 4096 bits, or ECDSA on P-256 or P-384");
+    expect((error as CsrError).message).toBe(
+      "csr has an RSA key of 1024 bits; Cloudflare signs RSA 2048 to 4096 bits, or ECDSA on P-256 or P-384",
+    );
   });
 
   test("a refused CSR is refused every time", async () => {

@@ -35,16 +35,38 @@ describe("csrDer and csrPem", () => {
   });
 
   const invalid: Array<{ name: string; input: string; want: RegExp }> = [
-    { name: "a certificate instead of a CSR", input: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
+    {
+      name: "a certificate instead of a CSR",
+      input: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/,
+    },
     { name: "two requests", input: pem + pem, want: /holds 2 certificate signing requests/ },
-    { name: "broken base64", input: "-----BEGIN CERTIFICATE REQUEST-----\nnot*base64\n-----END CERTIFICATE REQUEST-----", want: /not valid base64/ },
-    { name: "a BEGIN line without an END line", input: pem.replace(/-----END.*/, ""), want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
-    { name: "thousands of BEGIN lines without an END line", input: "-----BEGIN CERTIFICATE REQUEST-----\n".repeat(3000), want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/ },
-    { name: "a BEGIN line inside a block, which runs from the first BEGIN", input: `-----BEGIN CERTIFICATE REQUEST-----\n${pem}`, want: /not valid base64/ },
+    {
+      name: "broken base64",
+      input: "-----BEGIN CERTIFICATE REQUEST-----\nnot*base64\n-----END CERTIFICATE REQUEST-----",
+      want: /not valid base64/,
+    },
+    {
+      name: "a BEGIN line without an END line",
+      input: pem.replace(/-----END.*/, ""),
+      want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/,
+    },
+    {
+      name: "thousands of BEGIN lines without an END line",
+      input: "-----BEGIN CERTIFICATE REQUEST-----\n".repeat(3000),
+      want: /expected a "-----BEGIN CERTIFICATE REQUEST-----" block/,
+    },
+    {
+      name: "a BEGIN line inside a block, which runs from the first BEGIN",
+      input: `-----BEGIN CERTIFICATE REQUEST-----\n${pem}`,
+      want: /not valid base64/,
+    },
     {
       name: "text one character longer than MAX_CSR_TEXT_CHARS, before looking for a block (issue 8 item 12)",
       input: pem + " ".repeat(MAX_CSR_TEXT_CHARS + 1 - pem.length),
-      want: new RegExp(`^csr is ${MAX_CSR_TEXT_CHARS + 1} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take`),
+      want: new RegExp(
+        `^csr is ${MAX_CSR_TEXT_CHARS + 1} characters long, more than the ${MAX_CSR_TEXT_CHARS} a certificate signing request can take`,
+      ),
     },
   ];
   const found: Array<{ name: string; input: string }> = [

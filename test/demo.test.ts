@@ -40,7 +40,9 @@ test("the demo deploys, verifies, shows the associated hostnames, previews a rep
   expect(output).toMatch(/emulator API requests, whole demo: .*DELETE 1/);
   expect(output).toMatch(/emulator API requests, whole demo: .*PUT 2/);
   expect(output).toMatch(/stack output associatedHostnames: \["admin.example.com","api.example.com"\]/);
-  expect(output).toContain('(http.host in {"admin.example.com" "api.example.com"} and (not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked))');
+  expect(output).toContain(
+    '(http.host in {"admin.example.com" "api.example.com"} and (not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked))',
+  );
   expect(output).toContain("the managed CA is associated with legacy.example.com only");
   // The demo's emulator token starts with this prefix; its random part is unknown here.
   expect(output).not.toContain("emulator-token-");

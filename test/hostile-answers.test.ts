@@ -45,11 +45,14 @@ const certificate = (index: number): ApiClientCertificate => {
 
 function providerFor(api: ScriptedApi, issue: { settleDelayMs?: number } = {}): ClientCertificateProvider {
   return new ClientCertificateProvider({
-    client: { connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl }, retry: { maxRetries: 1 }, sleep: async () => undefined },
+    client: {
+      connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl },
+      retry: { maxRetries: 1 },
+      sleep: async () => undefined,
+    },
     issue: { settleDelayMs: 0, sleep: async () => undefined, ...issue },
   });
 }
-
 
 describe("requests never leave with a hostile id (regression: DELETE .../client_certificates/.. reached the delete-zone route)", () => {
   const hostileIds = ["..", ".", "../..", "%2e%2e", "a/b", "", "0".repeat(31), "A".repeat(32), `${"0".repeat(32)}/..`];
@@ -59,7 +62,11 @@ describe("requests never leave with a hostile id (regression: DELETE .../client_
       (_request, response) => sendEnvelope(response, 200, {}),
       async (api) => {
         const client = new CloudflareClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
-        for (const call of [() => client.getClientCertificate(zoneId, id), () => client.reactivateClientCertificate(zoneId, id), () => client.revokeClientCertificate(zoneId, id)]) {
+        for (const call of [
+          () => client.getClientCertificate(zoneId, id),
+          () => client.reactivateClientCertificate(zoneId, id),
+          () => client.revokeClientCertificate(zoneId, id),
+        ]) {
           const error = await rejection(call());
           expect(error).toBeInstanceOf(TypeError);
           expect(error.message).toMatch(/: the certificate id must .*; nothing was sent to Cloudflare$/);
@@ -83,7 +90,8 @@ describe("requests never leave with a hostile id (regression: DELETE .../client_
           () => client.reactivateClientCertificate(badZone, id),
           () => client.revokeClientCertificate(badZone, id),
         ];
-        for (const call of calls) expect((await rejection(call())).message).toMatch(/: the zone id must .*; nothing was sent to Cloudflare$/);
+        for (const call of calls)
+          expect((await rejection(call())).message).toMatch(/: the zone id must .*; nothing was sent to Cloudflare$/);
         expect(api.requests).toEqual([]);
       },
     );
@@ -107,7 +115,11 @@ describe("requests never leave with a hostile id (regression: DELETE .../client_
     const id = certificate(0).id;
     await withScriptedApi(
       (request, response) => {
-        if (request.method === "GET" && request.url.includes("?")) return sendEnvelope(response, 200, { result: [certificate(0)], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } });
+        if (request.method === "GET" && request.url.includes("?"))
+          return sendEnvelope(response, 200, {
+            result: [certificate(0)],
+            result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 },
+          });
         return sendEnvelope(response, 200, { result: certificate(0) });
       },
       async (api) => {
@@ -134,13 +146,21 @@ describe("requests never leave with a hostile id (regression: DELETE .../client_
     await withScriptedApi(
       afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 200, { result: { ...certificate(0), id: ".." } });
-        return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
+        return sendEnvelope(response, 200, {
+          result: [],
+          result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 },
+        });
       }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error.message).toMatch(/expected id to be a Cloudflare identifier \(32 lowercase hex characters\), got "\.\."/);
         expect(error.message).toMatch(/so none was issued/);
-        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([
+          PRE_CHECK,
+          `POST ${zonePath}`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+        ]);
       },
     );
   });
@@ -151,7 +171,9 @@ describe("a create whose success answer breaks the contract loses nothing (regre
 
   test("reads a certificate with a valid id again and records it", async () => {
     await withScriptedApi(
-      afterEmptyZoneListing((request, response) => sendEnvelope(response, 200, { result: request.method === "POST" ? broken() : certificate(0) })),
+      afterEmptyZoneListing((request, response) =>
+        sendEnvelope(response, 200, { result: request.method === "POST" ? broken() : certificate(0) }),
+      ),
       async (api) => {
         const result = await providerFor(api).create(inputs);
         expect(result.id).toBe(certificate(0).id);
@@ -163,12 +185,23 @@ describe("a create whose success answer breaks the contract loses nothing (regre
 
   test("revokes it when reading it again is broken too, and says nothing is left behind", async () => {
     await withScriptedApi(
-      afterEmptyZoneListing((request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { ...certificate(0), status: "pending_revocation" } : broken() })),
+      afterEmptyZoneListing((request, response) =>
+        sendEnvelope(response, 200, {
+          result: request.method === "DELETE" ? { ...certificate(0), status: "pending_revocation" } : broken(),
+        }),
+      ),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(CloudflareApiError);
-        expect(error.message).toMatch(new RegExp(`broke its API contract.*certificate ${certificate(0).id} was revoked, nothing is left behind`));
-        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}/${certificate(0).id}`, `DELETE ${zonePath}/${certificate(0).id}`]);
+        expect(error.message).toMatch(
+          new RegExp(`broke its API contract.*certificate ${certificate(0).id} was revoked, nothing is left behind`),
+        );
+        expect(api.lines()).toEqual([
+          PRE_CHECK,
+          `POST ${zonePath}`,
+          `GET ${zonePath}/${certificate(0).id}`,
+          `DELETE ${zonePath}/${certificate(0).id}`,
+        ]);
       },
     );
   });
@@ -196,7 +229,10 @@ describe("a create whose success answer breaks the contract loses nothing (regre
     await withScriptedApi(
       afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 200, { result: result() });
-        return sendEnvelope(response, 200, { result: [certificate(1)], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } });
+        return sendEnvelope(response, 200, {
+          result: [certificate(1)],
+          result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 },
+        });
       }),
       async (api) => {
         const created = await providerFor(api).create(inputs);
@@ -214,13 +250,21 @@ describe("error envelopes with malformed errors[] (regression: errors: [null] th
     await withScriptedApi(
       afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return sendEnvelope(response, 500, { success: false, errors });
-        return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
+        return sendEnvelope(response, 200, {
+          result: [],
+          result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 },
+        });
       }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(CloudflareApiError);
         expect(error.message).toMatch(/so none was issued and nothing needs cleaning up/);
-        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([
+          PRE_CHECK,
+          `POST ${zonePath}`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+        ]);
       },
     );
   });
@@ -261,7 +305,10 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
           await new Promise((resolve) => setTimeout(resolve, 300));
           return sendEnvelope(response, 200, { result: certificate(1) });
         }
-        return sendEnvelope(response, 200, { result: listed, result_info: { page: 1, per_page: 50, count: listed.length, total_count: listed.length, total_pages: 1 } });
+        return sendEnvelope(response, 200, {
+          result: listed,
+          result_info: { page: 1, per_page: 50, count: listed.length, total_count: listed.length, total_pages: 1 },
+        });
       }),
       async (api) => {
         const shared = providerFor(api);
@@ -272,7 +319,12 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
         const [createdA, createdB] = await Promise.all([a, b]);
         expect(createdB.id).toBe(certificate(1).id);
         expect(createdA.id).toBe(certificate(0).id);
-        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([
+          PRE_CHECK,
+          `POST ${zonePath}`,
+          `POST ${zonePath}`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+        ]);
       },
     );
   });
@@ -281,11 +333,16 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
     await withScriptedApi(
       afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return void response.socket?.destroy();
-        return sendEnvelope(response, 200, { result: [certificate(0), certificate(1)], result_info: { page: 1, per_page: 50, count: 2, total_count: 2, total_pages: 1 } });
+        return sendEnvelope(response, 200, {
+          result: [certificate(0), certificate(1)],
+          result_info: { page: 1, per_page: 50, count: 2, total_count: 2, total_pages: 1 },
+        });
       }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
-        expect(error.message).toContain(`Cloudflare lists 2 certificates for this CSR and validity issued since the request that no resource recorded: ${certificate(0).id} (issued`);
+        expect(error.message).toContain(
+          `Cloudflare lists 2 certificates for this CSR and validity issued since the request that no resource recorded: ${certificate(0).id} (issued`,
+        );
         expect(error.message).toContain(`, ${certificate(1).id} (issued`);
         expect(error.message).toMatch(/Not choosing between them, so nothing is recorded twice/);
       },
@@ -296,7 +353,10 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
     await withScriptedApi(
       afterEmptyZoneListing((request, response) => {
         if (request.method === "POST") return void response.socket?.destroy();
-        return sendEnvelope(response, 200, { result: [certificate(0)], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } });
+        return sendEnvelope(response, 200, {
+          result: [certificate(0)],
+          result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 },
+        });
       }),
       async (api) => {
         const shared = providerFor(api);
@@ -312,47 +372,56 @@ describe("lost-create recovery and siblings (regression: A's recovery adopted B'
 });
 
 describe("healing a pending revocation (regression: every up failed with 1406 once the certificate was active again)", () => {
-  test.each(["active", "pending_reactivation"])("update succeeds when the PATCH is refused because the certificate is already %s", async (status) => {
-    const id = certificate(0).id;
-    await withScriptedApi(
-      (request, response) => {
-        if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
-        return sendEnvelope(response, 200, { result: { ...certificate(0), status } });
-      },
-      async (api) => {
-        const olds = { zoneId, csr, validityDays: 90, status: "pending_revocation" } as unknown as Record<string, unknown>;
-        const { outs } = await providerFor(api).update(id, olds, inputs);
-        expect((outs as ClientCertificateOutputs).status).toBe(status);
-        expect(api.lines()).toEqual([`PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
-      },
-    );
-  });
+  test.each(["active", "pending_reactivation"])(
+    "update succeeds when the PATCH is refused because the certificate is already %s",
+    async (status) => {
+      const id = certificate(0).id;
+      await withScriptedApi(
+        (request, response) => {
+          if (request.method === "PATCH")
+            return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
+          return sendEnvelope(response, 200, { result: { ...certificate(0), status } });
+        },
+        async (api) => {
+          const olds = { zoneId, csr, validityDays: 90, status: "pending_revocation" } as unknown as Record<string, unknown>;
+          const { outs } = await providerFor(api).update(id, olds, inputs);
+          expect((outs as ClientCertificateOutputs).status).toBe(status);
+          expect(api.lines()).toEqual([`PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
+        },
+      );
+    },
+  );
 });
 
 describe("adopting a certificate pending revocation whose state moves under the provider", () => {
   const adopting = (): ClientCertificateInputs => ({ zoneId, csr, validityDays: 90, adoptCertificateId: certificate(0).id });
 
-  test.each(["active", "pending_reactivation"])("adoption succeeds when the PATCH is refused because the certificate is already %s", async (status) => {
-    const id = certificate(0).id;
-    await withScriptedApi(
-      afterEmptyZoneListing((request, response, index) => {
-        if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
-        return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : status } });
-      }),
-      async (api) => {
-        const { id: adopted, outs } = await providerFor(api).create(adopting());
-        expect(adopted).toBe(id);
-        expect((outs as ClientCertificateOutputs).status).toBe(status);
-        expect(api.lines()).toEqual([`GET ${zonePath}/${id}`, `PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
-      },
-    );
-  });
+  test.each(["active", "pending_reactivation"])(
+    "adoption succeeds when the PATCH is refused because the certificate is already %s",
+    async (status) => {
+      const id = certificate(0).id;
+      await withScriptedApi(
+        afterEmptyZoneListing((request, response, index) => {
+          if (request.method === "PATCH")
+            return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: `this one is ${status}` }] });
+          return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : status } });
+        }),
+        async (api) => {
+          const { id: adopted, outs } = await providerFor(api).create(adopting());
+          expect(adopted).toBe(id);
+          expect((outs as ClientCertificateOutputs).status).toBe(status);
+          expect(api.lines()).toEqual([`GET ${zonePath}/${id}`, `PATCH ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
+        },
+      );
+    },
+  );
 
   test("adoption fails with the advice to issue a new certificate when it finished revoking meanwhile", async () => {
     const id = certificate(0).id;
     await withScriptedApi(
       afterEmptyZoneListing((request, response, index) => {
-        if (request.method === "PATCH") return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: "not pending revocation" }] });
+        if (request.method === "PATCH")
+          return sendEnvelope(response, 400, { success: false, errors: [{ code: 1406, message: "not pending revocation" }] });
         return sendEnvelope(response, 200, { result: { ...certificate(0), status: index === 0 ? "pending_revocation" : "revoked" } });
       }),
       async (api) => {
@@ -394,9 +463,12 @@ describe("credentials the HTTP layer cannot send (regression: 'may have been iss
   });
 
   test("a connection passed in code with a bad key names connection.credentials", () => {
-    expect(() => new CloudflareClient({ connection: { credentials: { apiKey: "k\r\ney", email: "a@b.c" }, baseUrl: "https://api.cloudflare.com/client/v4" } })).toThrow(
-      /^connection\.credentials\.apiKey contains a line break at position 2/,
-    );
+    expect(
+      () =>
+        new CloudflareClient({
+          connection: { credentials: { apiKey: "k\r\ney", email: "a@b.c" }, baseUrl: "https://api.cloudflare.com/client/v4" },
+        }),
+    ).toThrow(/^connection\.credentials\.apiKey contains a line break at position 2/);
   });
 });
 
@@ -413,8 +485,14 @@ describe("the retry budget covers a whole operation (regression: a 3-page list c
           return void response.end(JSON.stringify({ success: false, errors: [], messages: [], result: null }));
         }
         const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
-        const items = Array.from({ length: 50 }, (_, index) => ({ ...certificate(0), id: (page * 100 + index).toString(16).padStart(32, "0") }));
-        return sendEnvelope(response, 200, { result: items, result_info: { page: 1, per_page: 50, count: 50, total_count: 150, total_pages: 3 } });
+        const items = Array.from({ length: 50 }, (_, index) => ({
+          ...certificate(0),
+          id: (page * 100 + index).toString(16).padStart(32, "0"),
+        }));
+        return sendEnvelope(response, 200, {
+          result: items,
+          result_info: { page: 1, per_page: 50, count: 50, total_count: 150, total_pages: 3 },
+        });
       },
       async (api) => {
         const client = new CloudflareClient({
@@ -433,7 +511,11 @@ describe("the retry budget covers a whole operation (regression: a 3-page list c
 describe("the provider holds stack-config credentials out of sight (regression: util.inspect printed the token)", () => {
   test("inspect and JSON.stringify of a configured provider show no credential", async () => {
     const provider = new ClientCertificateProvider();
-    const config: Record<string, string> = { "cloudflare:apiToken": "tok-SECRET-123", "cloudflare:apiKey": "key-SECRET-456", "cloudflare:email": "e@x.io" };
+    const config: Record<string, string> = {
+      "cloudflare:apiToken": "tok-SECRET-123",
+      "cloudflare:apiKey": "key-SECRET-456",
+      "cloudflare:email": "e@x.io",
+    };
     await provider.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } } as never);
     for (const shown of [inspect(provider, { depth: 10 }), JSON.stringify(provider), inspect({ ...provider }, { depth: 10 })]) {
       expect(shown).not.toContain("SECRET");
@@ -443,7 +525,9 @@ describe("the provider holds stack-config credentials out of sight (regression: 
   });
 
   test("inspect of a provider given a connection in code shows no credential", () => {
-    const provider = new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "tok-SECRET-789" }, baseUrl: "https://api.cloudflare.com/client/v4" } } });
+    const provider = new ClientCertificateProvider({
+      client: { connection: { credentials: { apiToken: "tok-SECRET-789" }, baseUrl: "https://api.cloudflare.com/client/v4" } },
+    });
     expect(inspect(provider, { depth: 10 })).not.toContain("SECRET");
     expect(JSON.stringify(provider)).not.toContain("SECRET");
   });
@@ -456,8 +540,16 @@ describe("an answer about another certificate", () => {
       (_request, response) => sendEnvelope(response, 200, { result: certificate(1) }),
       async (api) => {
         const client = new CloudflareClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
-        for (const call of [() => client.getClientCertificate(zoneId, asked), () => client.revokeClientCertificate(zoneId, asked), () => client.reactivateClientCertificate(zoneId, asked)]) {
-          expect((await rejection(call())).message).toMatch(new RegExp(`client certificate ${asked} in zone ${zoneId}: Cloudflare broke its API contract: it answered with certificate ${certificate(1).id}$`));
+        for (const call of [
+          () => client.getClientCertificate(zoneId, asked),
+          () => client.revokeClientCertificate(zoneId, asked),
+          () => client.reactivateClientCertificate(zoneId, asked),
+        ]) {
+          expect((await rejection(call())).message).toMatch(
+            new RegExp(
+              `client certificate ${asked} in zone ${zoneId}: Cloudflare broke its API contract: it answered with certificate ${certificate(1).id}$`,
+            ),
+          );
         }
       },
     );
@@ -468,7 +560,8 @@ describe("a revoke whose success answer cannot be read", () => {
   test.each(["pending_revocation", "revoked"])("delete confirms with a GET and succeeds when the certificate is %s", async (status) => {
     const id = certificate(0).id;
     await withScriptedApi(
-      (request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { id, status: 42 } : { ...certificate(0), status } }),
+      (request, response) =>
+        sendEnvelope(response, 200, { result: request.method === "DELETE" ? { id, status: 42 } : { ...certificate(0), status } }),
       async (api) => {
         await providerFor(api).delete(id, { zoneId, csr, validityDays: 90, status: "active" });
         expect(api.lines()).toEqual([`DELETE ${zonePath}/${id}`, `GET ${zonePath}/${id}`]);
@@ -482,7 +575,9 @@ describe("a revoke whose success answer cannot be read", () => {
       (request, response) => sendEnvelope(response, 200, { result: request.method === "DELETE" ? { id, status: 42 } : certificate(0) }),
       async (api) => {
         const error = await rejection(providerFor(api).delete(id, { zoneId, csr, validityDays: 90, status: "active" }));
-        expect(error.message).toMatch(/revoking client certificate .* broke its API contract: expected certificate to be a non-empty string, got nothing$/);
+        expect(error.message).toMatch(
+          /revoking client certificate .* broke its API contract: expected certificate to be a non-empty string, got nothing$/,
+        );
       },
     );
   });
@@ -497,17 +592,31 @@ describe("a provider operation shares one retry budget between its requests", ()
         if (request.method === "POST" && index === 0) return void sendStatus(response, 429, wait);
         if (request.method === "POST") return void sendStatus(response, 500, {});
         if (index === 2) return void sendStatus(response, 503, wait);
-        return sendEnvelope(response, 200, { result: [], result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 } });
+        return sendEnvelope(response, 200, {
+          result: [],
+          result_info: { page: 1, per_page: 50, count: 0, total_count: 0, total_pages: 0 },
+        });
       }),
       async (api) => {
         const provider = new ClientCertificateProvider({
-          client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxTotalWaitMs: 1_000 }, sleep: async (ms) => void sleeps.push(ms) },
+          client: {
+            connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl },
+            retry: { maxTotalWaitMs: 1_000 },
+            sleep: async (ms) => void sleeps.push(ms),
+          },
           issue: { settleDelayMs: 0, sleep: async () => undefined },
         });
         const error = await rejection(provider.create(inputs));
-        expect(error.message).toMatch(/looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\)/);
+        expect(error.message).toMatch(
+          /looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\)/,
+        );
         expect(sleeps).toEqual([600]);
-        expect(api.lines()).toEqual([PRE_CHECK, `POST ${zonePath}`, `POST ${zonePath}`, `GET ${zonePath}?status=active&page=1&per_page=50`]);
+        expect(api.lines()).toEqual([
+          PRE_CHECK,
+          `POST ${zonePath}`,
+          `POST ${zonePath}`,
+          `GET ${zonePath}?status=active&page=1&per_page=50`,
+        ]);
       },
     );
   });

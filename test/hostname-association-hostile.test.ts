@@ -1,4 +1,10 @@
-import { ConcurrentModificationError, ContractViolationError, HostnameAssociationProvider, HostnameAssociationsClient, type HostnameAssociationInputs } from "../provider";
+import {
+  ConcurrentModificationError,
+  ContractViolationError,
+  HostnameAssociationProvider,
+  HostnameAssociationsClient,
+  type HostnameAssociationInputs,
+} from "../provider";
 import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";
 
@@ -10,16 +16,22 @@ const inputs: HostnameAssociationInputs = { zoneId, hostnames: ["a.example.com"]
 
 function providerFor(api: ScriptedApi): HostnameAssociationProvider {
   return new HostnameAssociationProvider({
-    client: { connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl }, retry: { maxRetries: 1 }, sleep: async () => undefined },
+    client: {
+      connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl },
+      retry: { maxRetries: 1 },
+      sleep: async () => undefined,
+    },
     sync: { sleep: async () => undefined },
   });
 }
 
-
 describe("read-back verification", () => {
   test("a server whose reads never show the write: five writes, then a clear error, and the resource is recorded", async () => {
     await withScriptedApi(
-      (request, response) => sendEnvelope(response, 200, { result: { hostnames: request.method === "PUT" ? (request.body as { hostnames: string[] }).hostnames : ["other.example.com"] } }),
+      (request, response) =>
+        sendEnvelope(response, 200, {
+          result: { hostnames: request.method === "PUT" ? (request.body as { hostnames: string[] }).hostnames : ["other.example.com"] },
+        }),
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         const lines = api.lines();
@@ -38,7 +50,11 @@ describe("read-back verification", () => {
         // The engine records a create that fails with an id and properties, so destroy can clean up.
         const recorded = error as Error & { id?: string; properties?: Record<string, unknown> };
         expect(recorded.id).toMatch(new RegExp(`^${zoneId}/managed-ca/`));
-        expect(recorded.properties).toMatchObject({ hostnames: [], missingHostnames: ["a.example.com"], associatedHostnames: ["other.example.com"] });
+        expect(recorded.properties).toMatchObject({
+          hostnames: [],
+          missingHostnames: ["a.example.com"],
+          associatedHostnames: ["other.example.com"],
+        });
       },
     );
   });
@@ -82,12 +98,32 @@ describe("read-back verification", () => {
 
 describe("malformed hostname lists are refused before anything is written", () => {
   test.each([
-    { name: "hostnames that is a string", result: { hostnames: "a.example.com" }, message: /expected hostnames to be an array of strings, got string/ },
-    { name: "non-string entries", result: { hostnames: ["a.example.com", 7] }, message: /expected hostnames\[1\] to be a hostname, got number/ },
+    {
+      name: "hostnames that is a string",
+      result: { hostnames: "a.example.com" },
+      message: /expected hostnames to be an array of strings, got string/,
+    },
+    {
+      name: "non-string entries",
+      result: { hostnames: ["a.example.com", 7] },
+      message: /expected hostnames\[1\] to be a hostname, got number/,
+    },
     { name: "a null entry", result: { hostnames: [null] }, message: /expected hostnames\[0\] to be a hostname, got null/ },
-    { name: "an enormous entry", result: { hostnames: ["a".repeat(100_000)] }, message: /expected hostnames\[0\] to be a hostname, got a string of 100000 characters/ },
-    { name: "a huge list", result: { hostnames: Array.from({ length: 10_001 }, (_, index) => `h${index}.example.com`) }, message: /expected at most 10000 hostnames, got 10001/ },
-    { name: "a result that is an array", result: ["a.example.com"], message: /expected the result to be an object \{ hostnames \}, got an array/ },
+    {
+      name: "an enormous entry",
+      result: { hostnames: ["a".repeat(100_000)] },
+      message: /expected hostnames\[0\] to be a hostname, got a string of 100000 characters/,
+    },
+    {
+      name: "a huge list",
+      result: { hostnames: Array.from({ length: 10_001 }, (_, index) => `h${index}.example.com`) },
+      message: /expected at most 10000 hostnames, got 10001/,
+    },
+    {
+      name: "a result that is an array",
+      result: ["a.example.com"],
+      message: /expected the result to be an object \{ hostnames \}, got an array/,
+    },
     { name: "a number result", result: 42, message: /expected the result to be an object \{ hostnames \}, got number/ },
   ])("$name", async ({ result, message }) => {
     await withScriptedApi(
@@ -95,7 +131,9 @@ describe("malformed hostname lists are refused before anything is written", () =
       async (api) => {
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(ContractViolationError);
-        expect(error.message).toMatch(new RegExp(`^reading the hostnames associated with the managed CA in zone ${zoneId}: Cloudflare broke its API contract: `));
+        expect(error.message).toMatch(
+          new RegExp(`^reading the hostnames associated with the managed CA in zone ${zoneId}: Cloudflare broke its API contract: `),
+        );
         expect(error.message).toMatch(message);
         expect(error.message.length).toBeLessThan(400);
         expect(api.lines()).toEqual([`GET ${path}`]);
@@ -110,26 +148,31 @@ test("a null result or hostnames field reads as an empty list, and the read-back
     async (api) => {
       const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
       expect(await client.getHostnames(zoneId)).toEqual([]);
-      expect(await rejection(providerFor(api).create(inputs))).toMatchObject({ message: expect.stringMatching(/last read lacks a.example.com/) });
+      expect(await rejection(providerFor(api).create(inputs))).toMatchObject({
+        message: expect.stringMatching(/last read lacks a.example.com/),
+      });
     },
   );
 });
 
 describe("ids never reach a URL unchecked", () => {
-  test.each(["..", "../zones", "a/b", "a&b=c", "%2e%2e", "", "0".repeat(31), "A".repeat(32)])("the client refuses the mTLS certificate id %j before sending anything", async (id) => {
-    await withScriptedApi(
-      (_request, response) => sendEnvelope(response, 200, { result: { hostnames: [] } }),
-      async (api) => {
-        const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
-        for (const call of [() => client.getHostnames(zoneId, id), () => client.replaceHostnames(zoneId, [], id)]) {
-          const error = await rejection(call());
-          expect(error).toBeInstanceOf(TypeError);
-          expect(error.message).toMatch(/the mTLS certificate id must .*; nothing was sent to Cloudflare$/);
-        }
-        const zoneError = await rejection(client.getHostnames("../..", undefined));
-        expect(zoneError.message).toMatch(/the zone id must .*; nothing was sent to Cloudflare$/);
-        expect(api.requests).toEqual([]);
-      },
-    );
-  });
+  test.each(["..", "../zones", "a/b", "a&b=c", "%2e%2e", "", "0".repeat(31), "A".repeat(32)])(
+    "the client refuses the mTLS certificate id %j before sending anything",
+    async (id) => {
+      await withScriptedApi(
+        (_request, response) => sendEnvelope(response, 200, { result: { hostnames: [] } }),
+        async (api) => {
+          const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+          for (const call of [() => client.getHostnames(zoneId, id), () => client.replaceHostnames(zoneId, [], id)]) {
+            const error = await rejection(call());
+            expect(error).toBeInstanceOf(TypeError);
+            expect(error.message).toMatch(/the mTLS certificate id must .*; nothing was sent to Cloudflare$/);
+          }
+          const zoneError = await rejection(client.getHostnames("../..", undefined));
+          expect(zoneError.message).toMatch(/the zone id must .*; nothing was sent to Cloudflare$/);
+          expect(api.requests).toEqual([]);
+        },
+      );
+    },
+  );
 });

@@ -35,21 +35,40 @@ async function created(news: HostnameAssociationInputs): Promise<{ id: string; o
   return { id, outs };
 }
 
-const inputs = (hostnames: string[], extra: Partial<HostnameAssociationInputs> = {}): HostnameAssociationInputs => ({ zoneId, hostnames, exclusive: false, ...extra });
+const inputs = (hostnames: string[], extra: Partial<HostnameAssociationInputs> = {}): HostnameAssociationInputs => ({
+  zoneId,
+  hostnames,
+  exclusive: false,
+  ...extra,
+});
 
 describe("HostnameAssociationProvider.check", () => {
   test.each([
-    { name: "sorts, lower-cases, de-duplicates and drops a trailing dot", hostnames: ["B.example.com", "a.example.com.", "b.example.com"], want: ["a.example.com", "b.example.com"] },
+    {
+      name: "sorts, lower-cases, de-duplicates and drops a trailing dot",
+      hostnames: ["B.example.com", "a.example.com.", "b.example.com"],
+      want: ["a.example.com", "b.example.com"],
+    },
     { name: "accepts an empty set", hostnames: [], want: [] },
     { name: "accepts punycode labels", hostnames: ["xn--bcher-kva.example.com"], want: ["xn--bcher-kva.example.com"] },
   ])("$name", async ({ hostnames, want }) => {
     const result = await provider().check({}, { zoneId, hostnames });
     expect(result.failures).toEqual([]);
-    expect(result.inputs).toEqual({ zoneId, hostnames: want, exclusive: false, hostnameSet: Object.fromEntries(want.map((hostname) => [hostname, true])) });
+    expect(result.inputs).toEqual({
+      zoneId,
+      hostnames: want,
+      exclusive: false,
+      hostnameSet: Object.fromEntries(want.map((hostname) => [hostname, true])),
+    });
   });
 
   test.each([
-    { name: "a bare label", news: { zoneId, hostnames: ["api"] }, property: "hostnames", reason: /hostnames\[0\] "api" is not fully qualified: add the zone name/ },
+    {
+      name: "a bare label",
+      news: { zoneId, hostnames: ["api"] },
+      property: "hostnames",
+      reason: /hostnames\[0\] "api" is not fully qualified: add the zone name/,
+    },
     { name: "a wildcard", news: { zoneId, hostnames: ["*.example.com"] }, property: "hostnames", reason: /is a wildcard/ },
     { name: "an IP address", news: { zoneId, hostnames: ["192.0.2.1"] }, property: "hostnames", reason: /is an IP address/ },
     { name: "a quote", news: { zoneId, hostnames: ['a".example.com'] }, property: "hostnames", reason: /has the label "a\\""/ },
@@ -57,11 +76,31 @@ describe("HostnameAssociationProvider.check", () => {
     { name: "a non-string", news: { zoneId, hostnames: [7] }, property: "hostnames", reason: /hostnames\[0\] must be a string, got 7/ },
     { name: "a string instead of a list", news: { zoneId, hostnames: "a.example.com" }, property: "hostnames", reason: /must be an array/ },
     { name: "no hostnames", news: { zoneId }, property: "hostnames", reason: /hostnames is required/ },
-    { name: "too many hostnames", news: { zoneId, hostnames: Array.from({ length: 1001 }, (_, index) => `h${index}.example.com`) }, property: "hostnames", reason: /at most 1000/ },
+    {
+      name: "too many hostnames",
+      news: { zoneId, hostnames: Array.from({ length: 1001 }, (_, index) => `h${index}.example.com`) },
+      property: "hostnames",
+      reason: /at most 1000/,
+    },
     { name: "no zone", news: { hostnames: [] }, property: "zoneId", reason: /zoneId is required/ },
-    { name: "a path-hostile CA id", news: { zoneId, hostnames: [], mtlsCertificateId: "../zones" }, property: "mtlsCertificateId", reason: /must be the id of an uploaded mTLS certificate/ },
-    { name: "an upper-case CA id", news: { zoneId, hostnames: [], mtlsCertificateId: byoCa.toUpperCase() }, property: "mtlsCertificateId", reason: /must be lower case/ },
-    { name: "a non-boolean exclusive", news: { zoneId, hostnames: [], exclusive: "yes" }, property: "exclusive", reason: /exclusive must be true or false, got "yes"/ },
+    {
+      name: "a path-hostile CA id",
+      news: { zoneId, hostnames: [], mtlsCertificateId: "../zones" },
+      property: "mtlsCertificateId",
+      reason: /must be the id of an uploaded mTLS certificate/,
+    },
+    {
+      name: "an upper-case CA id",
+      news: { zoneId, hostnames: [], mtlsCertificateId: byoCa.toUpperCase() },
+      property: "mtlsCertificateId",
+      reason: /must be lower case/,
+    },
+    {
+      name: "a non-boolean exclusive",
+      news: { zoneId, hostnames: [], exclusive: "yes" },
+      property: "exclusive",
+      reason: /exclusive must be true or false, got "yes"/,
+    },
   ])("refuses $name", async ({ news, property, reason }) => {
     const { failures } = await provider().check({}, news);
     expect(failures).toHaveLength(1);
@@ -77,15 +116,39 @@ describe("HostnameAssociationProvider.check", () => {
 });
 
 describe("HostnameAssociationProvider.diff", () => {
-  const olds: HostnameAssociationOutputs = { zoneId, exclusive: false, hostnames: ["a.example.com"], missingHostnames: [], unexpectedHostnames: [], associatedHostnames: ["a.example.com", "other.example.com"], hostnameSet: { "a.example.com": true } };
+  const olds: HostnameAssociationOutputs = {
+    zoneId,
+    exclusive: false,
+    hostnames: ["a.example.com"],
+    missingHostnames: [],
+    unexpectedHostnames: [],
+    associatedHostnames: ["a.example.com", "other.example.com"],
+    hostnameSet: { "a.example.com": true },
+  };
   test.each([
     { name: "the same hostnames: no change", news: inputs(["a.example.com"]), want: { changes: false, replaces: [] } },
     { name: "another hostname: update in place", news: inputs(["a.example.com", "b.example.com"]), want: { changes: true, replaces: [] } },
-    { name: "another zone: replacement", news: { ...inputs(["a.example.com"]), zoneId: "0".repeat(32) }, want: { changes: true, replaces: ["zoneId"] } },
-    { name: "another CA: replacement", news: inputs(["a.example.com"], { mtlsCertificateId: byoCa }), want: { changes: true, replaces: ["mtlsCertificateId"] } },
-    { name: "exclusive switched on: update in place", news: inputs(["a.example.com"], { exclusive: true }), want: { changes: true, replaces: [] } },
+    {
+      name: "another zone: replacement",
+      news: { ...inputs(["a.example.com"]), zoneId: "0".repeat(32) },
+      want: { changes: true, replaces: ["zoneId"] },
+    },
+    {
+      name: "another CA: replacement",
+      news: inputs(["a.example.com"], { mtlsCertificateId: byoCa }),
+      want: { changes: true, replaces: ["mtlsCertificateId"] },
+    },
+    {
+      name: "exclusive switched on: update in place",
+      news: inputs(["a.example.com"], { exclusive: true }),
+      want: { changes: true, replaces: [] },
+    },
     { name: "unknown hostnames: update", news: { ...inputs([]), hostnames: UNKNOWN }, want: { changes: true, replaces: [] } },
-    { name: "an unknown zone: replacement", news: { ...inputs(["a.example.com"]), zoneId: UNKNOWN }, want: { changes: true, replaces: ["zoneId"] } },
+    {
+      name: "an unknown zone: replacement",
+      news: { ...inputs(["a.example.com"]), zoneId: UNKNOWN },
+      want: { changes: true, replaces: ["zoneId"] },
+    },
   ])("$name", async ({ news, want }) => {
     expect(await provider().diff("id", olds, news as never)).toEqual({ ...want, deleteBeforeReplace: false });
   });
@@ -95,7 +158,9 @@ describe("HostnameAssociationProvider.diff", () => {
     expect((await provider().diff("id", drifted, inputs(["a.example.com"]))).changes).toBe(true);
     const crowded = { ...olds, exclusive: true, unexpectedHostnames: ["other.example.com"] };
     expect((await provider().diff("id", crowded, inputs(["a.example.com"], { exclusive: true }))).changes).toBe(true);
-    expect((await provider().diff("id", { ...crowded, unexpectedHostnames: [] }, inputs(["a.example.com"], { exclusive: true }))).changes).toBe(false);
+    expect(
+      (await provider().diff("id", { ...crowded, unexpectedHostnames: [] }, inputs(["a.example.com"], { exclusive: true }))).changes,
+    ).toBe(false);
   });
 });
 
@@ -154,8 +219,15 @@ describe("HostnameAssociationProvider against the emulator", () => {
     const { id, outs } = await created(inputs(["a.example.com", "b.example.com"]));
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["b.example.com", "dashboard.example.com"]);
     const read = await provider().read(id, outs);
-    expect(read.props).toMatchObject({ hostnames: ["b.example.com"], missingHostnames: ["a.example.com"], associatedHostnames: ["b.example.com", "dashboard.example.com"] });
-    expect(read.inputs).toEqual({ ...inputs(["a.example.com", "b.example.com"]), hostnameSet: { "a.example.com": true, "b.example.com": true } });
+    expect(read.props).toMatchObject({
+      hostnames: ["b.example.com"],
+      missingHostnames: ["a.example.com"],
+      associatedHostnames: ["b.example.com", "dashboard.example.com"],
+    });
+    expect(read.inputs).toEqual({
+      ...inputs(["a.example.com", "b.example.com"]),
+      hostnameSet: { "a.example.com": true, "b.example.com": true },
+    });
     expect(read.props?.hostnameSet).toEqual({ "b.example.com": true });
     const news = inputs(["a.example.com", "b.example.com"]);
     expect((await provider().diff(id, read.props as HostnameAssociationOutputs, news)).changes).toBe(true);
@@ -193,7 +265,11 @@ describe("HostnameAssociationProvider against the emulator", () => {
     expect([...emulator.hostnameAssociations(zoneId)].sort()).toEqual(names);
     // Serialised: each read-modify-write completes before the next starts, one write each.
     expect(wire().filter((line) => line.startsWith("PUT"))).toHaveLength(8);
-    expect(wire().slice(0, 6).map((line) => line.split(" ")[0])).toEqual(["GET", "PUT", "GET", "GET", "PUT", "GET"]);
+    expect(
+      wire()
+        .slice(0, 6)
+        .map((line) => line.split(" ")[0]),
+    ).toEqual(["GET", "PUT", "GET", "GET", "PUT", "GET"]);
   });
 
   test.each([
@@ -241,6 +317,8 @@ describe("HostnameAssociationProvider against the emulator", () => {
   test("a zone the API does not know is an error, not an empty list", async () => {
     await emulator.close();
     emulator = await startEmulator({ zones: ["0".repeat(32)] });
-    await expect(provider().create(inputs(["a.example.com"]))).rejects.toThrow(/reading the hostnames associated with the managed CA in zone 023e.*Cloudflare error 7003/);
+    await expect(provider().create(inputs(["a.example.com"]))).rejects.toThrow(
+      /reading the hostnames associated with the managed CA in zone 023e.*Cloudflare error 7003/,
+    );
   });
 });

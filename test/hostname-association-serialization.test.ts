@@ -37,26 +37,55 @@ const requireFromString = require(require.resolve("require-from-string", { paths
 
 /** Serializes `new HostnameAssociationProvider()` from `moduleName`, or, without a class, the module's export itself. */
 function serialize(cwd: string, moduleName: string, className?: string): string {
-  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], { cwd, env: { ...process.env, CLOUDFLARE_API_TOKEN: planted }, encoding: "utf8" });
+  const output = execFileSync(process.execPath, [serializeScript, moduleName, ...(className === undefined ? [] : [className])], {
+    cwd,
+    env: { ...process.env, CLOUDFLARE_API_TOKEN: planted },
+    encoding: "utf8",
+  });
   return (JSON.parse(output) as { text: string }).text;
 }
 
 function host(cwd: string, text: string, env: Record<string, string>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ["-e", hostScript], { cwd, env: { ...process.env, ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Record<string, unknown>);
-    });
+    const child = execFile(
+      process.execPath,
+      ["-e", hostScript],
+      { cwd, env: { ...process.env, ...env }, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
     child.stdin?.end(text);
   });
 }
 
 describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "HostnameAssociationProvider" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage("mtls-hostnames-"), moduleName: "pulumi-cloudflare-mtls", className: "HostnameAssociationProvider" },
+  {
+    layout: "the repository (provider inlined by value)",
+    project: () => repo,
+    moduleName: "./dist/provider/index.js",
+    className: "HostnameAssociationProvider",
+  },
+  {
+    layout: "an installed package (provider referenced by require)",
+    project: () => projectWithInstalledPackage("mtls-hostnames-"),
+    moduleName: "pulumi-cloudflare-mtls",
+    className: "HostnameAssociationProvider",
+  },
   // What the resources serialize: the module whose export is their one shared provider.
-  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage("mtls-hostnames-"), moduleName: "pulumi-cloudflare-mtls/dist/provider/hostname-association-provider-reference.js", maxBytes: 2048 },
-  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/hostname-association-provider-reference.js", maxBytes: 6144 },
+  {
+    layout: "the resources' shared provider of an installed package",
+    project: () => projectWithInstalledPackage("mtls-hostnames-"),
+    moduleName: "pulumi-cloudflare-mtls/dist/provider/hostname-association-provider-reference.js",
+    maxBytes: 2048,
+  },
+  {
+    layout: "the resources' shared provider in the repository",
+    project: () => repo,
+    moduleName: "./dist/provider/hostname-association-provider-reference.js",
+    maxBytes: 6144,
+  },
 ])("HostnameAssociationProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
   let text: string;
@@ -89,7 +118,12 @@ describe.each<{ layout: string; project: () => string; moduleName: string; class
       const result = await host(cwd, text, { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl });
       expect(result["diff"]).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
       expect(result["updated"]).toMatchObject({ outs: { hostnames: ["a.example.com", "d.example.com"] } });
-      expect([...emulator.hostnameAssociations(zoneId)].sort()).toEqual(["a.example.com", "c.example.com", "d.example.com", "dashboard.example.com"]);
+      expect([...emulator.hostnameAssociations(zoneId)].sort()).toEqual([
+        "a.example.com",
+        "c.example.com",
+        "d.example.com",
+        "dashboard.example.com",
+      ]);
       // The rebuilt lock serialised the three creates: one write each, none lost.
       expect(emulator.requests().filter((request) => request.method === "PUT")).toHaveLength(5);
     } finally {

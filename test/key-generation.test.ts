@@ -145,14 +145,7 @@ describe("generateKeyAndCsr", () => {
       .slice(1)
       .filter((line) => line.trim() !== "")
       .map((line) => line.trim().replace(/:.*/, ""));
-    expect(types).toEqual([
-      "C=PRINTABLESTRING",
-      "ST=UTF8STRING",
-      "L=UTF8STRING",
-      "O=UTF8STRING",
-      "OU=UTF8STRING",
-      "CN=UTF8STRING",
-    ]);
+    expect(types).toEqual(["C=PRINTABLESTRING", "ST=UTF8STRING", "L=UTF8STRING", "O=UTF8STRING", "OU=UTF8STRING", "CN=UTF8STRING"]);
   });
 
   test("writes only the fields given, leaving the others out of the subject", async () => {

@@ -33,7 +33,11 @@ const issuedMinutesAgo = (certificate: ApiClientCertificate, minutesAgo: number)
 
 function providerFor(api: ScriptedApi): ClientCertificateProvider {
   return new ClientCertificateProvider({
-    client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxRetries: 2 }, sleep: async () => undefined },
+    client: {
+      connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl },
+      retry: { maxRetries: 2 },
+      sleep: async () => undefined,
+    },
     issue: { settleDelayMs: 0, sleep: async () => undefined },
   });
 }
@@ -53,9 +57,15 @@ describe("lost-create recovery adopts only a certificate of this request issued 
   test.each([
     { name: "the same CSR with another validity", near: () => ({ ...issuedMinutesAgo(nearMatch, 0), validity_days: 365 }) },
     { name: "the same CSR issued an hour before the request", near: () => issuedMinutesAgo(nearMatch, 60) },
-    { name: "the same CSR issued six minutes before the request (beyond five minutes of clock skew)", near: () => issuedMinutesAgo(nearMatch, 6) },
+    {
+      name: "the same CSR issued six minutes before the request (beyond five minutes of clock skew)",
+      near: () => issuedMinutesAgo(nearMatch, 6),
+    },
     { name: "another CSR with the same validity", near: () => issuedMinutesAgo(otherCsr, 0) },
-    { name: "the same request, already revoking", near: () => ({ ...issuedMinutesAgo(nearMatch, 0), status: "pending_revocation" as const }) },
+    {
+      name: "the same request, already revoking",
+      near: () => ({ ...issuedMinutesAgo(nearMatch, 0), status: "pending_revocation" as const }),
+    },
   ])("beside $name, adopts the right one", async ({ near }) => {
     await withLostCreate([near(), issuedMinutesAgo(right, 0)], async (api) => {
       const created = await providerFor(api).create(inputs);
@@ -70,7 +80,9 @@ describe("lost-create recovery adopts only a certificate of this request issued 
   ])("with only $name listed, reports that nothing was issued", async ({ near }) => {
     await withLostCreate([near()], async (api) => {
       const error = await rejection(providerFor(api).create(inputs));
-      expect(error.message).toMatch(/; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again$/);
+      expect(error.message).toMatch(
+        /; Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again$/,
+      );
       // Looked twice: a certificate may show in the list a little after its create.
       expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine, listLine]);
     });
@@ -123,18 +135,23 @@ describe("a create POST is never sent twice when its outcome is unknown", () => 
     response.end(page);
   }
 
-  test.each([502, 503, 500])("a POST answered with an HTML %i page is not retried: the provider looks for the certificate instead", async (status) => {
-    await withScriptedApi(
-      afterEmptyZoneListing((request, response) =>
-        request.method === "POST" ? sendHtml(response, status) : sendEnvelope(response, 200, { result: [issuedMinutesAgo(right, 0)], result_info: onePage(1) }),
-      ),
-      async (api) => {
-        const created = await providerFor(api).create(inputs);
-        expect(created.id).toBe(right.id);
-        expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine]);
-      },
-    );
-  });
+  test.each([502, 503, 500])(
+    "a POST answered with an HTML %i page is not retried: the provider looks for the certificate instead",
+    async (status) => {
+      await withScriptedApi(
+        afterEmptyZoneListing((request, response) =>
+          request.method === "POST"
+            ? sendHtml(response, status)
+            : sendEnvelope(response, 200, { result: [issuedMinutesAgo(right, 0)], result_info: onePage(1) }),
+        ),
+        async (api) => {
+          const created = await providerFor(api).create(inputs);
+          expect(created.id).toBe(right.id);
+          expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine]);
+        },
+      );
+    },
+  );
 
   test("a client POST answered with an HTML 502 page fails as an uncertain outcome, after one attempt", async () => {
     await withScriptedApi(

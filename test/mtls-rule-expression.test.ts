@@ -15,7 +15,7 @@ const KNOWN_FIELDS = ["http.host", "cf.tls_client_auth.cert_verified", "cf.tls_c
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const character = text[index] ?? "";
     if (character === " ") {
       index++;
@@ -54,7 +54,8 @@ function parse(text: string): Node {
   const peek = () => tokens[position];
   const take = (expected?: string): string => {
     const token = tokens[position++];
-    if (token === undefined || (expected !== undefined && token !== expected)) throw new SyntaxError(`expected ${expected ?? "a token"}, got ${token}`);
+    if (token === undefined || (expected !== undefined && token !== expected))
+      throw new SyntaxError(`expected ${expected ?? "a token"}, got ${token}`);
     return token;
   };
   const orExpression = (): Node => {
@@ -110,9 +111,24 @@ describe("mtlsRuleExpression", () => {
   });
 
   test.each([
-    { name: "one hostname, revoked blocked by default", options: { hostnames: ["api.example.com"] }, set: ["api.example.com"], blockRevoked: true },
-    { name: "a set, sorted, lower case, each once", options: { hostnames: ["B.example.com", "a.example.com", "b.example.com."] }, set: ["a.example.com", "b.example.com"], blockRevoked: true },
-    { name: "without the revocation check", options: { hostnames: ["api.example.com"], blockRevoked: false }, set: ["api.example.com"], blockRevoked: false },
+    {
+      name: "one hostname, revoked blocked by default",
+      options: { hostnames: ["api.example.com"] },
+      set: ["api.example.com"],
+      blockRevoked: true,
+    },
+    {
+      name: "a set, sorted, lower case, each once",
+      options: { hostnames: ["B.example.com", "a.example.com", "b.example.com."] },
+      set: ["a.example.com", "b.example.com"],
+      blockRevoked: true,
+    },
+    {
+      name: "without the revocation check",
+      options: { hostnames: ["api.example.com"], blockRevoked: false },
+      set: ["api.example.com"],
+      blockRevoked: false,
+    },
     { name: "punycode", options: { hostnames: ["xn--bcher-kva.example.com"] }, set: ["xn--bcher-kva.example.com"], blockRevoked: true },
   ])("$name parses as: host in the set and (no valid certificate [or revoked])", ({ options, set, blockRevoked }) => {
     const expression = mtlsRuleExpression(options);
@@ -138,7 +154,9 @@ describe("mtlsRuleExpression", () => {
     const hostnames = (count: number) => Array.from({ length: count }, (_, index) => `host-${String(index).padStart(4, "0")}.example.com`);
     // Each entry adds 24 characters ("host-0000.example.com" quoted, and a space).
     expect(mtlsRuleExpression({ hostnames: hostnames(164) }).length).toBeLessThanOrEqual(MAX_RULE_EXPRESSION_LENGTH);
-    expect(() => mtlsRuleExpression({ hostnames: hostnames(200) })).toThrow(/characters; Cloudflare accepts at most 4096: split the hostnames over several rules/);
+    expect(() => mtlsRuleExpression({ hostnames: hostnames(200) })).toThrow(
+      /characters; Cloudflare accepts at most 4096: split the hostnames over several rules/,
+    );
   });
 });
 

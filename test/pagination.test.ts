@@ -18,31 +18,83 @@ function fullPage(page: number, resultInfo: ApiResultInfo | undefined): PageFact
 
 describe("afterPage", () => {
   const cases: Array<{ name: string; facts: PageFacts; want: "page" | "done" | RegExp }> = [
-    { name: "an empty page ends the listing, whatever result_info announces", facts: { ...fullPage(2, info(2, 5e10, { total_pages: 1e9 })), received: 0, fresh: 0, listed: 50 }, want: "done" },
-    { name: "a page whose ids were all listed before ends it", facts: { ...fullPage(2, info(2, 5e10, { total_pages: 1e9 })), fresh: 0, listed: 50 }, want: "done" },
+    {
+      name: "an empty page ends the listing, whatever result_info announces",
+      facts: { ...fullPage(2, info(2, 5e10, { total_pages: 1e9 })), received: 0, fresh: 0, listed: 50 },
+      want: "done",
+    },
+    {
+      name: "a page whose ids were all listed before ends it",
+      facts: { ...fullPage(2, info(2, 5e10, { total_pages: 1e9 })), fresh: 0, listed: 50 },
+      want: "done",
+    },
     { name: "a full page without result_info goes on", facts: fullPage(1, undefined), want: "page" },
-    { name: "a short page without result_info ends it", facts: { ...fullPage(1, undefined), received: 30, fresh: 30, listed: 30 }, want: "done" },
-    { name: "a full page with total_pages null goes on while total_count is not reached", facts: fullPage(1, info(1, 150, { total_pages: null })), want: "page" },
-    { name: "a full page without total_pages goes on while total_count is not reached", facts: fullPage(1, info(1, 150, { total_pages: undefined })), want: "page" },
+    {
+      name: "a short page without result_info ends it",
+      facts: { ...fullPage(1, undefined), received: 30, fresh: 30, listed: 30 },
+      want: "done",
+    },
+    {
+      name: "a full page with total_pages null goes on while total_count is not reached",
+      facts: fullPage(1, info(1, 150, { total_pages: null })),
+      want: "page",
+    },
+    {
+      name: "a full page without total_pages goes on while total_count is not reached",
+      facts: fullPage(1, info(1, 150, { total_pages: undefined })),
+      want: "page",
+    },
     { name: "a full page does not end on total_pages alone", facts: fullPage(1, info(1, 150, { total_pages: 1 })), want: "page" },
     { name: "a full page that reaches total_count ends it, with no empty-page request", facts: fullPage(2, info(2, 100)), want: "done" },
     { name: "a full page with a total_count already passed before it goes on", facts: fullPage(2, info(2, 10)), want: "page" },
     { name: "a full page with total_count 0 goes on", facts: fullPage(1, info(1, 0)), want: "page" },
     { name: "a full page with a total_count that is not a whole number goes on", facts: fullPage(1, info(1, 50.5)), want: "page" },
-    { name: "a short page goes on while total_pages announces more", facts: { ...fullPage(1, info(1, 150)), received: 30, fresh: 30, listed: 30 }, want: "page" },
-    { name: "a short page with total_pages null goes on while total_count is not reached", facts: { ...fullPage(1, info(1, 150, { total_pages: null })), received: 30, fresh: 30, listed: 30 }, want: "page" },
+    {
+      name: "a short page goes on while total_pages announces more",
+      facts: { ...fullPage(1, info(1, 150)), received: 30, fresh: 30, listed: 30 },
+      want: "page",
+    },
+    {
+      name: "a short page with total_pages null goes on while total_count is not reached",
+      facts: { ...fullPage(1, info(1, 150, { total_pages: null })), received: 30, fresh: 30, listed: 30 },
+      want: "page",
+    },
     { name: "a short last page ends it", facts: { ...fullPage(3, info(3, 101)), received: 1, fresh: 1, listed: 101 }, want: "done" },
-    { name: "a short page at total_pages ends it even when total_count is larger", facts: { ...fullPage(3, info(3, 150)), received: 20, fresh: 20, listed: 120 }, want: "done" },
-    { name: "a page of 20 is full when the server says it serves 20 per page", facts: { ...fullPage(1, info(1, 100, { per_page: 20, total_pages: 5 })), received: 20, fresh: 20, listed: 20 }, want: "page" },
-    { name: "a page of 20 is short when the server claims 500 per page", facts: { ...fullPage(1, info(1, 20, { per_page: 500, total_pages: 1 })), received: 20, fresh: 20, listed: 20 }, want: "done" },
-    { name: "full pages of new ids under total_pages 1e9 go on up to MAX_LIST_PAGES", facts: fullPage(MAX_LIST_PAGES - 1, info(MAX_LIST_PAGES - 1, 5e10, { total_pages: 1e9 })), want: "page" },
+    {
+      name: "a short page at total_pages ends it even when total_count is larger",
+      facts: { ...fullPage(3, info(3, 150)), received: 20, fresh: 20, listed: 120 },
+      want: "done",
+    },
+    {
+      name: "a page of 20 is full when the server says it serves 20 per page",
+      facts: { ...fullPage(1, info(1, 100, { per_page: 20, total_pages: 5 })), received: 20, fresh: 20, listed: 20 },
+      want: "page",
+    },
+    {
+      name: "a page of 20 is short when the server claims 500 per page",
+      facts: { ...fullPage(1, info(1, 20, { per_page: 500, total_pages: 1 })), received: 20, fresh: 20, listed: 20 },
+      want: "done",
+    },
+    {
+      name: "full pages of new ids under total_pages 1e9 go on up to MAX_LIST_PAGES",
+      facts: fullPage(MAX_LIST_PAGES - 1, info(MAX_LIST_PAGES - 1, 5e10, { total_pages: 1e9 })),
+      want: "page",
+    },
     {
       name: "full pages of new ids under total_pages 1e9 and total_count 1e12 fail at MAX_LIST_PAGES",
       facts: { ...fullPage(MAX_LIST_PAGES, info(MAX_LIST_PAGES, 1e12, { total_pages: 1e9 })), listed: 49_000 },
       want: /^the listing did not end after 1000 pages \(49000 distinct certificates; .*\), past the 1000 pages \(MAX_LIST_PAGES, 50000 certificates\) no zone fills; the listing is refused rather than returned incomplete: check that CLOUDFLARE_BASE_URL/,
     },
-    { name: "full pages without result_info fail at MAX_LIST_PAGES", facts: fullPage(MAX_LIST_PAGES, undefined), want: /did not end after 1000 pages/ },
-    { name: "short pages announcing more go on within what total_count accounts for", facts: { ...fullPage(3, info(3, 100, { total_pages: 1e9 })), received: 10, fresh: 10, listed: 30 }, want: "page" },
+    {
+      name: "full pages without result_info fail at MAX_LIST_PAGES",
+      facts: fullPage(MAX_LIST_PAGES, undefined),
+      want: /did not end after 1000 pages/,
+    },
+    {
+      name: "short pages announcing more go on within what total_count accounts for",
+      facts: { ...fullPage(3, info(3, 100, { total_pages: 1e9 })), received: 10, fresh: 10, listed: 30 },
+      want: "page",
+    },
     {
       name: "short pages announcing more fail past what total_count accounts for",
       facts: { ...fullPage(2 + LIST_PAGE_SLACK, info(4, 100, { total_pages: 1e9 })), received: 10, fresh: 10, listed: 40 },
@@ -65,12 +117,17 @@ describe("CertificateListing", () => {
     // One string shared by every certificate: counted per certificate, stored once, so the test stays small.
     const longest = "x".repeat(MAX_PEM_FIELD_CHARS);
     const page = (number: number): ApiClientCertificate[] =>
-      Array.from({ length: 50 }, (_, index) => ({ ...apiCertificate(number * 50 + index), certificate: longest, csr: longest }) as unknown as ApiClientCertificate);
+      Array.from(
+        { length: 50 },
+        (_, index) => ({ ...apiCertificate(number * 50 + index), certificate: longest, csr: longest }) as unknown as ApiClientCertificate,
+      );
     const listing = new CertificateListing(50, `listing client certificates in zone ${zoneId}`);
     const pagesWithin = Math.floor(MAX_LISTED_CHARS / (50 * 2 * MAX_PEM_FIELD_CHARS));
     for (let number = 1; number <= pagesWithin; number++) expect(listing.add(number, page(number), undefined)).toBe("next page");
     expect(() => listing.add(pagesWithin + 1, page(pagesWithin + 1), undefined)).toThrow(
-      new RegExp(`^listing client certificates in zone ${zoneId}: the ${(pagesWithin + 1) * 50} certificates of the first ${pagesWithin + 1} pages hold \\d+ characters, more than the ${MAX_LISTED_CHARS} \\(MAX_LISTED_CHARS\\)`),
+      new RegExp(
+        `^listing client certificates in zone ${zoneId}: the ${(pagesWithin + 1) * 50} certificates of the first ${pagesWithin + 1} pages hold \\d+ characters, more than the ${MAX_LISTED_CHARS} \\(MAX_LISTED_CHARS\\)`,
+      ),
     );
   });
 
@@ -78,7 +135,9 @@ describe("CertificateListing", () => {
     const listing = new CertificateListing(50, `listing client certificates in zone ${zoneId}`);
     const page = Array.from({ length: 51 }, (_, index) => apiCertificate(index)) as unknown as ApiClientCertificate[];
     expect(() => listing.add(1, page, undefined)).toThrow(
-      new CloudflareApiError(`listing client certificates in zone ${zoneId}: Cloudflare broke its API contract: expected at most 50 certificates on page 1 (per_page), got 51`),
+      new CloudflareApiError(
+        `listing client certificates in zone ${zoneId}: Cloudflare broke its API contract: expected at most 50 certificates on page 1 (per_page), got 51`,
+      ),
     );
   });
 
@@ -95,11 +154,14 @@ describe("listClientCertificates against a server that announces more pages (iss
 
   test("stops on the second page when a server repeats the same 50 certificates under total_pages 1e9", async () => {
     await withRawServer(
-      (request, response) => response.end(successEnvelope(sameFifty, { page: pageOf(request), per_page: 50, count: 50, total_count: 5e10, total_pages: 1e9 })),
+      (request, response) =>
+        response.end(successEnvelope(sameFifty, { page: pageOf(request), per_page: 50, count: 50, total_count: 5e10, total_pages: 1e9 })),
       async (server) => {
         const all = await server.client().listClientCertificates(zoneId);
         expect(all.map((certificate) => certificate.id)).toEqual(sameFifty.map((certificate) => certificate["id"]));
-        expect(server.requests).toEqual([1, 2].map((page) => `GET /client/v4/zones/${zoneId}/client_certificates?page=${page}&per_page=50`));
+        expect(server.requests).toEqual(
+          [1, 2].map((page) => `GET /client/v4/zones/${zoneId}/client_certificates?page=${page}&per_page=50`),
+        );
       },
     );
   });
@@ -122,10 +184,15 @@ describe("listClientCertificates against a server that announces more pages (iss
         response.end(successEnvelope(certificates, { page, per_page: 50, count: 50, total_count: 1e12, total_pages: 1e9 }));
       },
       async (server) => {
-        const error = await server.client().listClientCertificates(zoneId).catch((caught: unknown) => caught);
+        const error = await server
+          .client()
+          .listClientCertificates(zoneId)
+          .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(CloudflareApiError);
         expect((error as Error).message).toMatch(
-          new RegExp(`^listing client certificates in zone ${zoneId}: the listing did not end after 1000 pages \\(50000 distinct certificates; .*\\), past the 1000 pages \\(MAX_LIST_PAGES, 50000 certificates\\) no zone fills`),
+          new RegExp(
+            `^listing client certificates in zone ${zoneId}: the listing did not end after 1000 pages \\(50000 distinct certificates; .*\\), past the 1000 pages \\(MAX_LIST_PAGES, 50000 certificates\\) no zone fills`,
+          ),
         );
         expect(server.requests).toHaveLength(MAX_LIST_PAGES);
       },
@@ -137,7 +204,9 @@ describe("listClientCertificates against a server that announces more pages (iss
       (request, response) => {
         const page = pageOf(request);
         const certificates = page <= 3 ? Array.from({ length: 50 }, (_, index) => apiCertificate(page * 50 + index)) : [];
-        response.end(successEnvelope(certificates, { page, per_page: 50, count: certificates.length, total_count: 1000, total_pages: null }));
+        response.end(
+          successEnvelope(certificates, { page, per_page: 50, count: certificates.length, total_count: 1000, total_pages: null }),
+        );
       },
       async (server) => {
         expect(await server.client().listClientCertificates(zoneId)).toHaveLength(150);

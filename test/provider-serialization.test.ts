@@ -25,30 +25,63 @@ function serialize(cwd: string, moduleName: string, className?: string): string 
   return (JSON.parse(output) as { text: string }).text;
 }
 
-function runSerialized(cwd: string, text: string, news: Record<string, unknown>): { check: { failures?: unknown[]; inputs: Record<string, unknown> }; diff: { changes: boolean } } {
+function runSerialized(
+  cwd: string,
+  text: string,
+  news: Record<string, unknown>,
+): { check: { failures?: unknown[]; inputs: Record<string, unknown> }; diff: { changes: boolean } } {
   return JSON.parse(execFileSync(process.execPath, [runScript], { cwd, input: JSON.stringify({ text, news }), encoding: "utf8" }));
 }
 
 /** Runs the whole lifecycle in the child process, asynchronously so the emulator here can answer. */
-function runLifecycle(cwd: string, text: string, news: Record<string, unknown>, env: Record<string, string>): Promise<{ lifecycle: { id: string; createdStatus: string; readStatus: string } }> {
+function runLifecycle(
+  cwd: string,
+  text: string,
+  news: Record<string, unknown>,
+  env: Record<string, string>,
+): Promise<{ lifecycle: { id: string; createdStatus: string; readStatus: string } }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [runScript], { cwd, env: { ...process.env, ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
+    const child = execFile(
+      process.execPath,
+      [runScript],
+      { cwd, env: { ...process.env, ...env }, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
     child.stdin?.end(JSON.stringify({ text, news, lifecycle: true }));
   });
 }
 
-
 const news = { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", csr: csrFixture("ecdsa-p256").replace(/\n/g, "\r\n"), validityDays: 30 };
 
 describe.each<{ layout: string; project: () => string; moduleName: string; className?: string; maxBytes?: number }>([
-  { layout: "the repository (provider inlined by value)", project: () => repo, moduleName: "./dist/provider/index.js", className: "ClientCertificateProvider" },
-  { layout: "an installed package (provider referenced by require)", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls", className: "ClientCertificateProvider" },
+  {
+    layout: "the repository (provider inlined by value)",
+    project: () => repo,
+    moduleName: "./dist/provider/index.js",
+    className: "ClientCertificateProvider",
+  },
+  {
+    layout: "an installed package (provider referenced by require)",
+    project: () => projectWithInstalledPackage(),
+    moduleName: "pulumi-cloudflare-mtls",
+    className: "ClientCertificateProvider",
+  },
   // What ClientCertificate resources serialize: the module whose export is their one shared provider.
-  { layout: "the resources' shared provider of an installed package", project: () => projectWithInstalledPackage(), moduleName: "pulumi-cloudflare-mtls/dist/provider/client-certificate-provider-reference.js", maxBytes: 2048 },
-  { layout: "the resources' shared provider in the repository", project: () => repo, moduleName: "./dist/provider/client-certificate-provider-reference.js", maxBytes: 6144 },
+  {
+    layout: "the resources' shared provider of an installed package",
+    project: () => projectWithInstalledPackage(),
+    moduleName: "pulumi-cloudflare-mtls/dist/provider/client-certificate-provider-reference.js",
+    maxBytes: 2048,
+  },
+  {
+    layout: "the resources' shared provider in the repository",
+    project: () => repo,
+    moduleName: "./dist/provider/client-certificate-provider-reference.js",
+    maxBytes: 6144,
+  },
 ])("ClientCertificateProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;
   let text: string;
@@ -84,7 +117,10 @@ describe.each<{ layout: string; project: () => string; moduleName: string; class
   test("creates, reads and revokes through the emulator after being rebuilt from text", async () => {
     const emulator = await startEmulator();
     try {
-      const { lifecycle } = await runLifecycle(cwd, text, news, { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl });
+      const { lifecycle } = await runLifecycle(cwd, text, news, {
+        CLOUDFLARE_API_TOKEN: emulator.token,
+        CLOUDFLARE_BASE_URL: emulator.baseUrl,
+      });
       expect(lifecycle).toMatchObject({ createdStatus: "active", readStatus: "active" });
       expect(emulator.requests().map((request) => request.method)).toEqual(["GET", "POST", "GET", "DELETE"]);
       expect(emulator.certificates()[0]).toMatchObject({ id: lifecycle.id, status: "pending_revocation" });
@@ -95,7 +131,9 @@ describe.each<{ layout: string; project: () => string; moduleName: string; class
 
   test("still reports bad input after being rebuilt from text", () => {
     const { check } = runSerialized(cwd, text, { ...news, validityDays: 0 });
-    expect(check.failures).toEqual([{ property: "validityDays", reason: "validityDays must be between 1 and 5475 days (15 years), got 0" }]);
+    expect(check.failures).toEqual([
+      { property: "validityDays", reason: "validityDays must be between 1 and 5475 days (15 years), got 0" },
+    ]);
   });
 });
 
@@ -115,7 +153,9 @@ test("the repository's shared provider, rebuilt in a project without the package
   try {
     const run = spawnSync(process.execPath, [runScript], { cwd: empty, input: JSON.stringify({ text, news }), encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`Error: loading pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js from ${realpathSync(empty)}: Error: Cannot find module 'pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js'`);
+    expect(run.stderr).toContain(
+      `Error: loading pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js from ${realpathSync(empty)}: Error: Cannot find module 'pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js'`,
+    );
     expect(run.stderr).toContain("; install pulumi-cloudflare-mtls in the Pulumi project");
   } finally {
     rmSync(empty, { recursive: true, force: true });

@@ -15,7 +15,9 @@ const certificateIds = Array.from({ length: 10 }, (_, index) => index.toString(1
 /** One provider operation per call, as the engine runs them: each has its own client and budget. */
 function read(emulator: Emulator, index: number, maxTotalWaitMs?: number): Promise<unknown> {
   const retry = maxTotalWaitMs === undefined ? {} : { retry: { maxTotalWaitMs } };
-  const provider = new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl }, ...retry } });
+  const provider = new ClientCertificateProvider({
+    client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl }, ...retry },
+  });
   return provider.read(certificateIds[index] ?? "", { zoneId });
 }
 
@@ -43,7 +45,9 @@ test("an operation whose budget cannot cover the rest of a block fails at once, 
     const error = await rejection(read(emulator, 6, 1_000));
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.message).toMatch(
-      new RegExp(`^reading client certificate ${certificateIds[6]} in zone ${zoneId}: rate limited by Cloudflare for (59|60) s more \\(another request with these credentials was refused\\), which would exceed the retry budget of 1 s \\(already waited 0 s\\)$`),
+      new RegExp(
+        `^reading client certificate ${certificateIds[6]} in zone ${zoneId}: rate limited by Cloudflare for (59|60) s more \\(another request with these credentials was refused\\), which would exceed the retry budget of 1 s \\(already waited 0 s\\)$`,
+      ),
     );
     expect(emulator.requests()).toHaveLength(6);
   });

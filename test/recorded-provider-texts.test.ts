@@ -16,13 +16,23 @@ function recorded(type: "client-certificate" | "certificate-request" | "hostname
   return readFileSync(join(__dirname, "fixtures", "provider-texts", `${type}.b7bd6b6.js`), "utf8");
 }
 
-function call(cwd: string, text: string, calls: { method: string; args: unknown[] }[], emulator?: Emulator): Promise<Record<string, unknown>[]> {
+function call(
+  cwd: string,
+  text: string,
+  calls: { method: string; args: unknown[] }[],
+  emulator?: Emulator,
+): Promise<Record<string, unknown>[]> {
   const env = emulator === undefined ? {} : { CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl };
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [runScript], { cwd, env: { ...process.env, ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Record<string, unknown>[]);
-    });
+    const child = execFile(
+      process.execPath,
+      [runScript],
+      { cwd, env: { ...process.env, ...env }, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>[]);
+      },
+    );
     child.stdin?.end(JSON.stringify({ text, calls }));
   });
 }
@@ -43,12 +53,17 @@ beforeEach(() => emulator.reset());
 test("a recorded ClientCertificate provider still checks, issues, refreshes and revokes", async () => {
   const text = recorded("client-certificate");
   const news = { zoneId, csr: csrFixture("ecdsa-p256").replace(/\n/g, "\r\n"), validityDays: 30 };
-  const [checked, created, read] = await call(project, text, [
-    { method: "check", args: [{}, news] },
-    { method: "create", args: ["$0.inputs"] },
-    { method: "read", args: ["$1.id", "$1.outs"] },
-    { method: "delete", args: ["$1.id", "$2.props"] },
-  ], emulator);
+  const [checked, created, read] = await call(
+    project,
+    text,
+    [
+      { method: "check", args: [{}, news] },
+      { method: "create", args: ["$0.inputs"] },
+      { method: "read", args: ["$1.id", "$1.outs"] },
+      { method: "delete", args: ["$1.id", "$2.props"] },
+    ],
+    emulator,
+  );
   expect(checked).toEqual({ inputs: { ...news, csr: csrFixture("ecdsa-p256") }, failures: [] });
   expect(read).toMatchObject({ id: created?.["id"], props: { status: "active", zoneId } });
   // An old provider runs today's modules, so its create lists the zone first, like a current one.
@@ -68,12 +83,19 @@ test("a recorded CertificateRequest provider still generates a key and reads it 
 
 test("a recorded HostnameAssociation provider still associates, refreshes and removes only its hostnames", async () => {
   emulator.setHostnameAssociationsOutOfBand(zoneId, ["dashboard.example.com"]);
-  const [, , read] = await call(project, recorded("hostname-association"), [
-    { method: "check", args: [{}, { zoneId, hostnames: ["api.example.com"] }] },
-    { method: "create", args: ["$0.inputs"] },
-    { method: "read", args: ["$1.id", "$1.outs"] },
-    { method: "delete", args: ["$1.id", "$2.props"] },
-  ], emulator);
-  expect(read).toMatchObject({ props: { hostnames: ["api.example.com"], associatedHostnames: ["api.example.com", "dashboard.example.com"] } });
+  const [, , read] = await call(
+    project,
+    recorded("hostname-association"),
+    [
+      { method: "check", args: [{}, { zoneId, hostnames: ["api.example.com"] }] },
+      { method: "create", args: ["$0.inputs"] },
+      { method: "read", args: ["$1.id", "$1.outs"] },
+      { method: "delete", args: ["$1.id", "$2.props"] },
+    ],
+    emulator,
+  );
+  expect(read).toMatchObject({
+    props: { hostnames: ["api.example.com"], associatedHostnames: ["api.example.com", "dashboard.example.com"] },
+  });
   expect(emulator.hostnameAssociations(zoneId)).toEqual(["dashboard.example.com"]);
 });

@@ -17,16 +17,27 @@ afterEach(() => {
 });
 
 /** A server that reads each request and never answers; resolves `arrived` on the first. */
-async function withSilentServer(run: (server: Parameters<Parameters<typeof withRawServer>[1]>[0], arrived: Promise<void>) => Promise<void>): Promise<void> {
+async function withSilentServer(
+  run: (server: Parameters<Parameters<typeof withRawServer>[1]>[0], arrived: Promise<void>) => Promise<void>,
+): Promise<void> {
   let signal: () => void = () => undefined;
   const arrived = new Promise<void>((resolve) => (signal = resolve));
-  await withRawServer(() => signal(), (server) => run(server, arrived));
+  await withRawServer(
+    () => signal(),
+    (server) => run(server, arrived),
+  );
 }
 
 /** The promise's state, without waiting for it: "pending" while no answer or error arrived. */
 async function stateOf(promise: Promise<unknown>): Promise<"pending" | "settled"> {
   const marker = Symbol("pending");
-  const winner = await Promise.race([promise.then(() => undefined, () => undefined), new Promise((resolve) => setImmediate(() => resolve(marker)))]);
+  const winner = await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise((resolve) => setImmediate(() => resolve(marker))),
+  ]);
   return winner === marker ? "pending" : "settled";
 }
 
@@ -42,7 +53,9 @@ describe("one attempt may take 30 s by default", () => {
       expect(await stateOf(reading)).toBe("settled");
       const error = await outcome;
       expect(error).toBeInstanceOf(CloudflareApiError);
-      expect(error.message).toBe(`reading client certificate ${certificateId} in zone ${zoneId}: no response from Cloudflare: Timeout awaiting 'request' for 30000ms (ETIMEDOUT); gave up after 1 attempts`);
+      expect(error.message).toBe(
+        `reading client certificate ${certificateId} in zone ${zoneId}: no response from Cloudflare: Timeout awaiting 'request' for 30000ms (ETIMEDOUT); gave up after 1 attempts`,
+      );
     });
   });
 
@@ -55,7 +68,9 @@ describe("one attempt may take 30 s by default", () => {
       expect(await stateOf(creating)).toBe("settled");
       const error = await outcome;
       expect(error).toBeInstanceOf(UncertainOutcomeError);
-      expect(error.message).toBe(`creating client certificate in zone ${zoneId}: no response from Cloudflare: Timeout awaiting 'request' for 30000ms (ETIMEDOUT)`);
+      expect(error.message).toBe(
+        `creating client certificate in zone ${zoneId}: no response from Cloudflare: Timeout awaiting 'request' for 30000ms (ETIMEDOUT)`,
+      );
       expect(server.requests).toEqual([`POST /client/v4/zones/${zoneId}/client_certificates`]);
     });
   });

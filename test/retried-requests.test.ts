@@ -23,7 +23,10 @@ afterEach(async () => {
 
 function provider(): ClientCertificateProvider {
   return new ClientCertificateProvider({
-    client: { connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl }, sleep: async (ms) => void sleeps.push(ms) },
+    client: {
+      connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl },
+      sleep: async (ms) => void sleeps.push(ms),
+    },
     issue: { settleDelayMs: 0, sleep: async () => undefined },
   });
 }
@@ -80,7 +83,9 @@ test("a PATCH is retried until the policy's retries are spent; still pending rev
   emulator.clearRequests();
   emulator.injectFault({ route: "reactivate", kind: "status", status: 408, times: 5 });
   await expect(provider().update(id, { ...outs, status: "pending_revocation" }, inputs)).rejects.toThrow(
-    new RegExp(`^reactivating client certificate ${id} in zone ${zoneId}: Cloudflare error 10001: .* \\(HTTP 408\\); gave up after 5 attempts$`),
+    new RegExp(
+      `^reactivating client certificate ${id} in zone ${zoneId}: Cloudflare error 10001: .* \\(HTTP 408\\); gave up after 5 attempts$`,
+    ),
   );
   // After the last refusal the provider reads the status: an earlier PATCH may have worked.
   expect(calls()).toEqual(["PATCH 408", "PATCH 408", "PATCH 408", "PATCH 408", "PATCH 408", "GET 200"]);

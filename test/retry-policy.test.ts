@@ -19,23 +19,36 @@ describe("parseRetryAfter", () => {
 
 describe("backoffDelay", () => {
   test("doubles from 0.5 s, caps at 8 s and jitters within the upper half", () => {
-    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
-    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 0))).toEqual([250, 500, 1000, 2000, 4000, 4000]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 1))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, () => 0))).toEqual([
+      250, 500, 1000, 2000, 4000, 4000,
+    ]);
   });
 });
 
 describe("decideRetry", () => {
   test("honours a server's Retry-After even beyond the backoff cap", () => {
-    expect(decideRetry({ retryIndex: 0, waitedMs: 0, retryAfterMs: 300_000, policy: DEFAULT_RETRY_POLICY })).toEqual({ retry: true, delayMs: 300_000 });
+    expect(decideRetry({ retryIndex: 0, waitedMs: 0, retryAfterMs: 300_000, policy: DEFAULT_RETRY_POLICY })).toEqual({
+      retry: true,
+      delayMs: 300_000,
+    });
   });
 
   test("refuses a wait that would exceed the total budget and says why", () => {
     const decision = decideRetry({ retryIndex: 1, waitedMs: 60_000, retryAfterMs: 300_000, policy: DEFAULT_RETRY_POLICY });
-    expect(decision).toEqual({ retry: false, reason: "Cloudflare asked to wait 300 s, which would exceed the retry budget of 330 s (already waited 60 s)" });
+    expect(decision).toEqual({
+      retry: false,
+      reason: "Cloudflare asked to wait 300 s, which would exceed the retry budget of 330 s (already waited 60 s)",
+    });
   });
 
   test("stops after the configured number of retries", () => {
-    expect(decideRetry({ retryIndex: 4, waitedMs: 0, retryAfterMs: undefined, policy: DEFAULT_RETRY_POLICY })).toEqual({ retry: false, reason: "gave up after 5 attempts" });
+    expect(decideRetry({ retryIndex: 4, waitedMs: 0, retryAfterMs: undefined, policy: DEFAULT_RETRY_POLICY })).toEqual({
+      retry: false,
+      reason: "gave up after 5 attempts",
+    });
   });
 });
 

@@ -39,12 +39,21 @@ function deployment(aheadMs = 0): ClientCertificateProvider {
 /** A certificate issued out of this deployment's sight, as a killed `pulumi up` leaves one. */
 async function issuedElsewhere(request: { zoneId?: string; csr?: string; validityDays?: number } = {}): Promise<string> {
   const client = new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } });
-  const certificate = await client.createClientCertificate(request.zoneId ?? zoneId, { csr: request.csr ?? csr, validityDays: request.validityDays ?? 90 });
+  const certificate = await client.createClientCertificate(request.zoneId ?? zoneId, {
+    csr: request.csr ?? csr,
+    validityDays: request.validityDays ?? 90,
+  });
   emulator.clearRequests();
   return certificate.id;
 }
 
-const lines = () => emulator.requests().map((request) => `${request.method} ${request.path.replace("/client/v4", "")}${request.method === "GET" ? ` ${JSON.stringify(request.query)}` : ""}`);
+const lines = () =>
+  emulator
+    .requests()
+    .map(
+      (request) =>
+        `${request.method} ${request.path.replace("/client/v4", "")}${request.method === "GET" ? ` ${JSON.stringify(request.query)}` : ""}`,
+    );
 const LISTING = `GET /zones/${zoneId}/client_certificates {"status":"active","page":"1","per_page":"50"}`;
 const POST = `POST /zones/${zoneId}/client_certificates`;
 
@@ -54,7 +63,9 @@ describe("a create beside an unrecorded certificate for the same request", () =>
     const error = await rejection(deployment().create(inputs));
     expect(error).toBeInstanceOf(UnrecordedCertificateError);
     expect((error as UnrecordedCertificateError).certificateIds).toEqual([orphan]);
-    expect(error.message).toContain(`creating client certificate in zone ${zoneId}: nothing was sent, because an active certificate for this CSR and validity is in the zone but in no state of this deployment: ${orphan} (issued `);
+    expect(error.message).toContain(
+      `creating client certificate in zone ${zoneId}: nothing was sent, because an active certificate for this CSR and validity is in the zone but in no state of this deployment: ${orphan} (issued `,
+    );
     expect(error.message).toContain(`add \`adoptCertificateId: "${orphan}"\` to this resource and run \`pulumi up\``);
     expect(error.message).toContain(`\`npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}\``);
     expect(error.message).toContain(`add \`coexistingCertificateIds: ["${orphan}"]\` to this resource`);
@@ -136,7 +147,9 @@ describe("legitimate twins in the same deployment are never reported", () => {
     const orphan = await issuedElsewhere();
     const fresh = deployment();
     const checked = await fresh.check({}, inputs);
-    expect((await rejection(fresh.create(checked.inputs as ClientCertificateInputs))).message).toContain(`in no state of this deployment: ${orphan}`);
+    expect((await rejection(fresh.create(checked.inputs as ClientCertificateInputs))).message).toContain(
+      `in no state of this deployment: ${orphan}`,
+    );
   });
 
   test("a refreshed resource's certificate", async () => {
@@ -164,7 +177,11 @@ test("lists each zone once per deployment, however many certificates it creates"
     provider.create({ ...inputs, zoneId: otherZoneId }),
   ]);
   await provider.create({ ...inputs, validityDays: 60 });
-  expect(lines().filter((line) => line.startsWith("GET")).sort()).toEqual([`GET /zones/${otherZoneId}/client_certificates {"status":"active","page":"1","per_page":"50"}`, LISTING].sort());
+  expect(
+    lines()
+      .filter((line) => line.startsWith("GET"))
+      .sort(),
+  ).toEqual([`GET /zones/${otherZoneId}/client_certificates {"status":"active","page":"1","per_page":"50"}`, LISTING].sort());
   expect(lines().filter((line) => line.startsWith("POST"))).toHaveLength(5);
 });
 
@@ -172,7 +189,9 @@ test("a listing that fails sends no POST and says nothing was sent", async () =>
   emulator.injectFault({ route: "list", kind: "status", status: 403 });
   const error = await rejection(deployment().create(inputs));
   expect(error.message).toMatch(
-    new RegExp(`^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first \\(to find any that an interrupted update issued\\) failed: listing client certificates`),
+    new RegExp(
+      `^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first \\(to find any that an interrupted update issued\\) failed: listing client certificates`,
+    ),
   );
   expect(lines()).toEqual([LISTING]);
 });
@@ -182,7 +201,13 @@ describe("unrecordedTwins: which unrecorded certificates an existing resource of
   const key = createRequestKey(zoneId, { csr, validityDays: 90 });
   const query = { key, zoneId, csr, validityDays: 90, coexistingIds: [], now };
   const certificate = (id: string, hoursAgo: number): ApiClientCertificate =>
-    ({ id: id.repeat(32), csr, validity_days: 90, status: "active", issued_on: new Date(now - hoursAgo * HOUR_MS).toISOString() }) as ApiClientCertificate;
+    ({
+      id: id.repeat(32),
+      csr,
+      validity_days: 90,
+      status: "active",
+      issued_on: new Date(now - hoursAgo * HOUR_MS).toISOString(),
+    }) as ApiClientCertificate;
 
   test("none for a new resource: a recent one is reported", () => {
     expect(unrecordedTwins([certificate("a", 1)], newCreateLedger(), query).map((twin) => twin.id)).toEqual(["a".repeat(32)]);
@@ -204,7 +229,9 @@ describe("unrecordedTwins: which unrecorded certificates an existing resource of
   test("one only: beside an old unrecorded certificate of the resource, a recent orphan is still reported", () => {
     const ledger = newCreateLedger();
     noteExistingRequest(ledger, key);
-    expect(unrecordedTwins([certificate("a", 24 * 30), certificate("b", 1)], ledger, query).map((twin) => twin.id)).toEqual(["b".repeat(32)]);
+    expect(unrecordedTwins([certificate("a", 24 * 30), certificate("b", 1)], ledger, query).map((twin) => twin.id)).toEqual([
+      "b".repeat(32),
+    ]);
   });
 
   test("the same request checked twice still explains one", () => {
@@ -223,18 +250,38 @@ describe("unrecordedTwins: which unrecorded certificates an existing resource of
 
 describe("a hostile answer to the listing sends no POST", () => {
   const hostileProvider = (api: ScriptedApi) =>
-    new ClientCertificateProvider({ client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, retry: { maxRetries: 1 }, sleep: async () => undefined } });
+    new ClientCertificateProvider({
+      client: {
+        connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl },
+        retry: { maxRetries: 1 },
+        sleep: async () => undefined,
+      },
+    });
 
   test.each([
     ["a result of the wrong type", (response: ServerResponse) => sendEnvelope(response, 200, { result: "nope" })],
-    ["certificates without ids", (response: ServerResponse) => sendEnvelope(response, 200, { result: [{ status: "active" }], result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 } })],
-    ["an HTML 502 page", (response: ServerResponse) => response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>")],
+    [
+      "certificates without ids",
+      (response: ServerResponse) =>
+        sendEnvelope(response, 200, {
+          result: [{ status: "active" }],
+          result_info: { page: 1, per_page: 50, count: 1, total_count: 1, total_pages: 1 },
+        }),
+    ],
+    [
+      "an HTML 502 page",
+      (response: ServerResponse) => response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>"),
+    ],
   ])("%s", async (_name, answer) => {
     await withScriptedApi(
       (_request, response) => answer(response),
       async (api) => {
         const error = await rejection(hostileProvider(api).create(inputs));
-        expect(error.message).toMatch(new RegExp(`^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first`));
+        expect(error.message).toMatch(
+          new RegExp(
+            `^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first`,
+          ),
+        );
         expect(api.requests.every((request) => request.method === "GET")).toBe(true);
       },
     );

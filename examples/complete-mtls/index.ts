@@ -16,7 +16,11 @@ const request = new CertificateRequest("api-client", {
   subject: { commonName: "api-client.example.com", organization: "Example", country: "US" },
   keyAlgorithm: "RSA_2048", // the key type Cloudflare documents for its managed CA (also the default)
 });
-const certificate = new ClientCertificate("api-client", { zoneId, csr: request.csrPem, validityDays: config.getNumber("validityDays") ?? 365 });
+const certificate = new ClientCertificate("api-client", {
+  zoneId,
+  csr: request.csrPem,
+  validityDays: config.getNumber("validityDays") ?? 365,
+});
 
 // (2) Cloudflare asks clients of these hostnames for a certificate of the managed CA. Only these
 // hostnames are managed: others associated by the dashboard or other stacks are left alone.

@@ -48,7 +48,8 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
   }
   const zoneId = zoneOption(values.zone, "adopt");
   const status = statusOption(values.status, "active");
-  if (status === "revoked") throw new UsageError("--status revoked: a revoked certificate can never serve again and cannot be adopted; issue a new one instead");
+  if (status === "revoked")
+    throw new UsageError("--status revoked: a revoked certificate can never serve again and cannot be adopted; issue a new one instead");
   const out = values.out ?? DEFAULT_OUT;
   if (out.trim() === "") throw new UsageError("--out must name a directory");
 

@@ -26,7 +26,10 @@ export function adoptionSnippet(zoneId: string, certificates: readonly AdoptedCe
     'import { ClientCertificate } from "pulumi-cloudflare-mtls";',
   ];
   for (const certificate of certificates) {
-    const about = [certificate.commonName === undefined ? undefined : `CN=${certificate.commonName}`, certificate.expiresOn === undefined ? undefined : `expires ${certificate.expiresOn}`]
+    const about = [
+      certificate.commonName === undefined ? undefined : `CN=${certificate.commonName}`,
+      certificate.expiresOn === undefined ? undefined : `expires ${certificate.expiresOn}`,
+    ]
       .filter((part) => part !== undefined)
       .join(", ");
     lines.push(

@@ -56,38 +56,65 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   }
   const zoneId = zoneOption(values.zone, "audit");
   const files = values.state ?? [];
-  if (files.length === 0) throw new UsageError("audit needs --state <file>: the output of `pulumi stack export --file <file>` for each stack in the zone");
+  if (files.length === 0)
+    throw new UsageError("audit needs --state <file>: the output of `pulumi stack export --file <file>` for each stack in the zone");
 
   const stacks = files.map((file) => readStackCertificates(io.cwd, file));
   const recordedIds = stacks.flatMap((stack) => stack.managed.map((certificate) => certificate.id));
   const inZone = (certificate: StateCertificate) => certificate.zoneId === zoneId;
-  const resources = stacks.flatMap((stack) => [...stack.managed.filter(inZone), ...stack.pendingCreates.filter(inZone).map((certificate) => ({ ...certificate, pending: true }))]);
+  const resources = stacks.flatMap((stack) => [
+    ...stack.managed.filter(inZone),
+    ...stack.pendingCreates.filter(inZone).map((certificate) => ({ ...certificate, pending: true })),
+  ]);
   for (const resource of resources) {
     if (resource.csr === undefined || resource.validityDays === undefined) {
-      io.printError(`note: ${resource.name} (${resource.source}) has no readable CSR or validity in the state (a secret CSR is exported encrypted), so it is not compared`);
+      io.printError(
+        `note: ${resource.name} (${resource.source}) has no readable CSR or validity in the state (a secret CSR is exported encrypted), so it is not compared`,
+      );
     }
   }
 
   const live = (await clientFor(io).listClientCertificates(zoneId, { status: "all" })).filter(
-    (certificate) => (certificate.status === "active" || certificate.status === "pending_reactivation") && !recordedIds.includes(certificate.id),
+    (certificate) =>
+      (certificate.status === "active" || certificate.status === "pending_reactivation") && !recordedIds.includes(certificate.id),
   );
   const found = live.map((certificate) => unrecorded(zoneId, certificate, resources)).filter((finding) => finding.matches.length > 0);
   const unmatched = live.length - found.length;
   const pendingWithoutCertificate = resources.filter(
-    (resource) => "pending" in resource && !found.some((finding) => finding.matches.some((match) => match.urn === resource.urn && match.interruptedCreate)),
+    (resource) =>
+      "pending" in resource &&
+      !found.some((finding) => finding.matches.some((match) => match.urn === resource.urn && match.interruptedCreate)),
   );
 
   if (values.json) {
-    io.print(JSON.stringify({ zoneId, unrecorded: found, interruptedCreatesWithoutCertificate: pendingWithoutCertificate.map(({ urn, source }) => ({ urn, source })), otherUnrecordedCount: unmatched }, null, 2));
+    io.print(
+      JSON.stringify(
+        {
+          zoneId,
+          unrecorded: found,
+          interruptedCreatesWithoutCertificate: pendingWithoutCertificate.map(({ urn, source }) => ({ urn, source })),
+          otherUnrecordedCount: unmatched,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     printReport(io, zoneId, found, pendingWithoutCertificate, unmatched);
   }
   return found.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
-function unrecorded(zoneId: string, certificate: ApiClientCertificate, resources: Array<StateCertificate & { pending?: boolean }>): UnrecordedCertificate {
+function unrecorded(
+  zoneId: string,
+  certificate: ApiClientCertificate,
+  resources: Array<StateCertificate & { pending?: boolean }>,
+): UnrecordedCertificate {
   const matches = resources
-    .filter((resource) => resource.validityDays === certificate.validity_days && resource.csr !== undefined && sameCsr(resource.csr, certificate.csr))
+    .filter(
+      (resource) =>
+        resource.validityDays === certificate.validity_days && resource.csr !== undefined && sameCsr(resource.csr, certificate.csr),
+    )
     .map((resource) => ({
       urn: resource.urn,
       name: resource.name,
@@ -102,7 +129,9 @@ function unrecorded(zoneId: string, certificate: ApiClientCertificate, resources
     matches,
     remedies: {
       revoke: `npx ${PROGRAM} revoke --zone ${zoneId} ${certificate.id}`,
-      ...(interrupted === undefined ? {} : { adopt: `add adoptCertificateId: "${certificate.id}" to the ClientCertificate "${interrupted.name}", then run pulumi up` }),
+      ...(interrupted === undefined
+        ? {}
+        : { adopt: `add adoptCertificateId: "${certificate.id}" to the ClientCertificate "${interrupted.name}", then run pulumi up` }),
     },
   };
   if (certificate.issued_on !== undefined) finding.issuedOn = certificate.issued_on;
@@ -110,28 +139,46 @@ function unrecorded(zoneId: string, certificate: ApiClientCertificate, resources
   return finding;
 }
 
-function printReport(io: CliIo, zoneId: string, found: UnrecordedCertificate[], pendingWithoutCertificate: StateCertificate[], unmatched: number): void {
+function printReport(
+  io: CliIo,
+  zoneId: string,
+  found: UnrecordedCertificate[],
+  pendingWithoutCertificate: StateCertificate[],
+  unmatched: number,
+): void {
   if (found.length === 0) {
     io.print(`No certificate in zone ${zoneId} was issued for a resource's CSR without being in the given state.`);
   } else {
-    io.print(`${found.length} certificate${found.length === 1 ? "" : "s"} in zone ${zoneId} ${found.length === 1 ? "was" : "were"} issued for a resource's CSR and validity but ${found.length === 1 ? "is" : "are"} in no given state:`);
+    io.print(
+      `${found.length} certificate${found.length === 1 ? "" : "s"} in zone ${zoneId} ${found.length === 1 ? "was" : "were"} issued for a resource's CSR and validity but ${found.length === 1 ? "is" : "are"} in no given state:`,
+    );
   }
   for (const finding of found) {
     io.print("");
-    io.print(`${finding.id}  ${finding.status}  issued ${finding.issuedOn ?? "at an unknown time"}${finding.commonName === undefined ? "" : `  ${printable(finding.commonName)}`}`);
+    io.print(
+      `${finding.id}  ${finding.status}  issued ${finding.issuedOn ?? "at an unknown time"}${finding.commonName === undefined ? "" : `  ${printable(finding.commonName)}`}`,
+    );
     for (const match of finding.matches) {
-      const why = match.interruptedCreate ? "its create was interrupted (pending in the state): this is probably its certificate" : `it already has certificate ${match.certificateId ?? "?"}`;
+      const why = match.interruptedCreate
+        ? "its create was interrupted (pending in the state): this is probably its certificate"
+        : `it already has certificate ${match.certificateId ?? "?"}`;
       io.print(`  matches ${match.name} (${match.source}): ${why}`);
     }
     if (finding.remedies.adopt !== undefined) io.print(`  adopt:  ${finding.remedies.adopt}`);
-    io.print(`  revoke: ${finding.remedies.revoke}${finding.remedies.adopt === undefined ? "   (unless a stack not given with --state uses it)" : ""}`);
+    io.print(
+      `  revoke: ${finding.remedies.revoke}${finding.remedies.adopt === undefined ? "   (unless a stack not given with --state uses it)" : ""}`,
+    );
   }
   for (const pending of pendingWithoutCertificate) {
     io.print("");
-    io.print(`${pending.name} (${pending.source}): its create was interrupted, and no unrecorded certificate matches it: nothing was issued, \`pulumi up\` creates it.`);
+    io.print(
+      `${pending.name} (${pending.source}): its create was interrupted, and no unrecorded certificate matches it: nothing was issued, \`pulumi up\` creates it.`,
+    );
   }
   if (unmatched > 0) {
     io.print("");
-    io.print(`${unmatched} other certificate${unmatched === 1 ? " is" : "s are"} in no given state and match${unmatched === 1 ? "es" : ""} no resource's CSR: \`${PROGRAM} list --zone ${zoneId}\` shows all.`);
+    io.print(
+      `${unmatched} other certificate${unmatched === 1 ? " is" : "s are"} in no given state and match${unmatched === 1 ? "es" : ""} no resource's CSR: \`${PROGRAM} list --zone ${zoneId}\` shows all.`,
+    );
   }
 }

@@ -41,7 +41,8 @@ export function clientFor(io: CliIo): CloudflareClient {
 
 /** The `--zone` value, checked like every zone id before it goes into a request path. */
 export function zoneOption(value: string | undefined, command: string): string {
-  if (value === undefined) throw new UsageError(`${command} needs --zone <zone id> (32 lowercase hex characters, on the zone's Overview page in the dashboard)`);
+  if (value === undefined)
+    throw new UsageError(`${command} needs --zone <zone id> (32 lowercase hex characters, on the zone's Overview page in the dashboard)`);
   const problem = describeInvalidId(value);
   if (problem !== undefined) throw new UsageError(`--zone ${problem}`);
   return value;

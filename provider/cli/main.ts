@@ -19,7 +19,12 @@ Run \`${PROGRAM} <command> --help\` for a command's options.
 Credentials: CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL), CLOUDFLARE_BASE_URL.
 Exit codes: 0 ok, 1 API or configuration error, 2 usage error, 3 audit found certificates.`;
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { list: listCommand, adopt: adoptCommand, audit: auditCommand, revoke: revokeCommand };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  list: listCommand,
+  adopt: adoptCommand,
+  audit: auditCommand,
+  revoke: revokeCommand,
+};
 
 /**
  * Runs the command line `argv` (without the node and script paths) and resolves to the exit code:
@@ -37,7 +42,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    io.printError(`${PROGRAM}: unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(COMMANDS).join(", ")} (\`${PROGRAM} --help\`)`);
+    io.printError(
+      `${PROGRAM}: unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(COMMANDS).join(", ")} (\`${PROGRAM} --help\`)`,
+    );
     return EXIT.usage;
   }
   try {
@@ -47,7 +54,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.printError(`${PROGRAM} ${name}: ${String((error as { message?: unknown }).message)}; see \`${PROGRAM} ${name} --help\``);
       return EXIT.usage;
     }
-    if (error instanceof CloudflareApiError || error instanceof ConfigurationError || error instanceof StateFileError || isFileError(error)) {
+    if (
+      error instanceof CloudflareApiError ||
+      error instanceof ConfigurationError ||
+      error instanceof StateFileError ||
+      isFileError(error)
+    ) {
       io.printError(`${PROGRAM} ${name}: ${error.message}`);
       return EXIT.failure;
     }

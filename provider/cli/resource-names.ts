@@ -6,10 +6,10 @@ export interface DeclarationName {
 
 /** Words a variable cannot or should not be named (strict mode, TypeScript's own, Node's globals). */
 const RESERVED: readonly string[] = (
-    "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
-    "instanceof new null return super switch this throw true try typeof var void while with implements interface let package private " +
-    "protected public static yield await any boolean number string symbol type of as async declare module namespace require arguments eval fs path pulumi process console exports"
-  ).split(" ");
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
+  "instanceof new null return super switch this throw true try typeof var void while with implements interface let package private " +
+  "protected public static yield await any boolean number string symbol type of as async declare module namespace require arguments eval fs path pulumi process console exports"
+).split(" ");
 
 /**
  * Names for resources adopting certificates, derived from their common names: lowercase, every run of

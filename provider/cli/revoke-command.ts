@@ -45,7 +45,9 @@ export async function revokeCommand(args: string[], io: CliIo): Promise<number> 
     const managed = readStackCertificates(io.cwd, file).managed;
     const owner = managed.find((certificate) => positionals.includes(certificate.id ?? ""));
     if (owner !== undefined) {
-      throw new UsageError(`certificate ${owner.id ?? ""} is managed by ${owner.name} in ${file}: remove the resource from the program (or run pulumi destroy) to revoke it; nothing was revoked`);
+      throw new UsageError(
+        `certificate ${owner.id ?? ""} is managed by ${owner.name} in ${file}: remove the resource from the program (or run pulumi destroy) to revoke it; nothing was revoked`,
+      );
     }
   }
 

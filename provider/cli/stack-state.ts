@@ -62,7 +62,9 @@ export function stackCertificates(document: unknown, source: string): StackCerti
   const resources = field(deployment, "resources") ?? [];
   const pending = field(deployment, "pending_operations") ?? [];
   if (!Array.isArray(resources) || !Array.isArray(pending)) {
-    throw new StateFileError(`${source} is not the output of \`pulumi stack export\`: deployment.resources and deployment.pending_operations must be lists`);
+    throw new StateFileError(
+      `${source} is not the output of \`pulumi stack export\`: deployment.resources and deployment.pending_operations must be lists`,
+    );
   }
   const managed = resources.filter(isClientCertificate).map((resource) => certificateOf(resource, source));
   const pendingCreates = pending

@@ -89,7 +89,10 @@ function stringOutput(outputs: Record<string, unknown>, key: string): string {
 
 /** node:crypto gives one RDN per line, most significant first; one line reads better. */
 function distinguishedName(lines: string): string {
-  return lines.split("\n").filter((line) => line !== "").join(", ");
+  return lines
+    .split("\n")
+    .filter((line) => line !== "")
+    .join(", ");
 }
 
 function describeKey(certificate: X509Certificate): string {

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   const repository = repositoryRoot();
   printIntroduction();
   const cliBin = ensurePulumiCli(repository);
-  const emulator = await startEmulator({ token: TOKEN_PREFIX + randomBytes(24).toString("base64url"), revocationDelayMs: REVOCATION_DELAY_MS });
+  const emulator = await startEmulator({
+    token: TOKEN_PREFIX + randomBytes(24).toString("base64url"),
+    revocationDelayMs: REVOCATION_DELAY_MS,
+  });
   let stack: PulumiStack | undefined;
   const interrupted = (signal: NodeJS.Signals) => {
     stack?.dispose();
@@ -89,7 +92,10 @@ async function deploy(stack: PulumiStack, emulator: Emulator): Promise<string> {
   print(`  emulator: managed CA of zone ${ZONE_ID} is associated with ${associated.join(", ")}`);
   print(`  stack output associatedHostnames: ${JSON.stringify(outputs["associatedHostnames"])}`);
   print(`  stack output ruleExpression (a WAF custom rule, action block):\n    ${String(outputs["ruleExpression"])}`);
-  check(HOSTNAMES.every((hostname) => associated.includes(hostname)), `the emulator does not associate ${HOSTNAMES.join(", ")}`);
+  check(
+    HOSTNAMES.every((hostname) => associated.includes(hostname)),
+    `the emulator does not associate ${HOSTNAMES.join(", ")}`,
+  );
   check(associated.includes(DASHBOARD_HOSTNAME), `up removed ${DASHBOARD_HOSTNAME}, which it does not manage`);
 
   heading("Secrets in state: `pulumi stack export`");
@@ -126,8 +132,14 @@ async function previewChange(stack: PulumiStack, emulator: Emulator): Promise<vo
   await stack.setConfig("validityDays", "730");
   const before = emulator.requests().length;
   const { stdout } = await stack.preview({ diff: true });
-  const mutating = emulator.requests().slice(before).filter((request) => request.method !== "GET");
-  check(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/.test(stdout), "the preview does not show the ClientCertificate replacement");
+  const mutating = emulator
+    .requests()
+    .slice(before)
+    .filter((request) => request.method !== "GET");
+  check(
+    /\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/.test(stdout),
+    "the preview does not show the ClientCertificate replacement",
+  );
   check(mutating.length === 0, `the preview sent ${countByMethod(mutating)} to the API`);
   print("\n  the ClientCertificate would be replaced (a new validity needs a new certificate); the preview changed nothing");
 }
@@ -137,11 +149,19 @@ async function destroy(stack: PulumiStack, emulator: Emulator, certificateId: st
   heading("3/3 pulumi destroy");
   await stack.destroy();
   const status = emulator.certificates(ZONE_ID).find((certificate) => certificate.id === certificateId)?.status;
-  check(status === "pending_revocation", `after destroy the emulator reports certificate ${certificateId} as ${status ?? "absent"}, not pending_revocation`);
+  check(
+    status === "pending_revocation",
+    `after destroy the emulator reports certificate ${certificateId} as ${status ?? "absent"}, not pending_revocation`,
+  );
   print(`\n  emulator: certificate ${certificateId} is ${status} (Cloudflare then revokes it)`);
   const associated = emulator.hostnameAssociations(ZONE_ID);
-  check(associated.length === 1 && associated[0] === DASHBOARD_HOSTNAME, `after destroy the managed CA is associated with ${associated.join(", ") || "nothing"}, not only ${DASHBOARD_HOSTNAME}`);
-  print(`  emulator: the managed CA is associated with ${associated.join(", ")} only: destroy removed this stack's hostnames, not the dashboard's`);
+  check(
+    associated.length === 1 && associated[0] === DASHBOARD_HOSTNAME,
+    `after destroy the managed CA is associated with ${associated.join(", ") || "nothing"}, not only ${DASHBOARD_HOSTNAME}`,
+  );
+  print(
+    `  emulator: the managed CA is associated with ${associated.join(", ")} only: destroy removed this stack's hostnames, not the dashboard's`,
+  );
   const remaining = (await stack.exportState()).resources;
   check(remaining.length === 0, `${remaining.length} resources are left in state after destroy`);
   await stack.remove();

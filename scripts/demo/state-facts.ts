@@ -40,6 +40,9 @@ function ciphertextLength(secret: unknown): number {
 function providerSizes(resources: readonly ExportedResource[]): string {
   return resources
     .filter((resource) => typeof resource.outputs?.["__provider"] === "string")
-    .map((resource) => `${resource.type.split(":").pop() ?? resource.type} ${Buffer.byteLength(String(resource.outputs?.["__provider"]))} bytes`)
+    .map(
+      (resource) =>
+        `${resource.type.split(":").pop() ?? resource.type} ${Buffer.byteLength(String(resource.outputs?.["__provider"]))} bytes`,
+    )
     .join(", ");
 }

@@ -18,7 +18,9 @@ const USER_SETTINGS = /^(PULUMI|CLOUDFLARE)_/;
  * PATH, and the API endpoint when given (without it the provider finds its credentials in stack config).
  */
 export function engineEnvironment(root: string, cliBin: string, api?: ApiEndpoint): Record<string, string> {
-  const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !USER_SETTINGS.test(entry[0]));
+  const inherited = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined && !USER_SETTINGS.test(entry[0]),
+  );
   return {
     ...Object.fromEntries(inherited),
     PATH: enginePath(cliBin),

@@ -88,7 +88,12 @@ export class PulumiStack {
       mkdirSync(join(root, "cli"));
       symlinkSync(options.cliBin, join(root, "cli", "bin"));
       const pulumiCommand = await PulumiCommand.get({ root: join(root, "cli") });
-      const workspace = await LocalWorkspace.create({ workDir: project, pulumiHome: join(root, "home"), envVars: asOverrides(environment), pulumiCommand });
+      const workspace = await LocalWorkspace.create({
+        workDir: project,
+        pulumiHome: join(root, "home"),
+        envVars: asOverrides(environment),
+        pulumiCommand,
+      });
       const stack = await Stack.create(options.stackName, workspace);
       return new PulumiStack(root, options.stackName, environment, stack, options.echo === true);
     } catch (error) {
@@ -159,7 +164,10 @@ export class PulumiStack {
    */
   cli(args: readonly string[], options: { allowFailure?: boolean; stdin?: string } = {}): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", withFlags(args, ["--non-interactive", "--color", "never"]), { cwd: this.projectDirectory, env: this.environment });
+      const child = spawn("pulumi", withFlags(args, ["--non-interactive", "--color", "never"]), {
+        cwd: this.projectDirectory,
+        env: this.environment,
+      });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -184,13 +192,20 @@ export class PulumiStack {
    * CI timeout or an OOM kill does: `killHard()` sends SIGKILL to the CLI and every plugin it started.
    */
   start(args: readonly string[]): { killHard(): void; exited: Promise<CommandResult> } {
-    const child = spawn("pulumi", withFlags(args, ["--non-interactive", "--color", "never"]), { cwd: this.projectDirectory, env: this.environment, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("pulumi", withFlags(args, ["--non-interactive", "--color", "never"]), {
+      cwd: this.projectDirectory,
+      env: this.environment,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     const exited = new Promise<CommandResult>((resolve) =>
-      child.once("close", (exitCode, signal) => resolve({ code: exitCode ?? (signal === null ? 1 : 137), stdout: text(stdout), stderr: text(stderr) })),
+      child.once("close", (exitCode, signal) =>
+        resolve({ code: exitCode ?? (signal === null ? 1 : 137), stdout: text(stdout), stderr: text(stderr) }),
+      ),
     );
     return {
       killHard: () => {
@@ -206,7 +221,9 @@ export class PulumiStack {
   }
 
   private operation() {
-    const echoed = this.echo ? { onOutput: (out: string) => process.stdout.write(out), onError: (err: string) => process.stderr.write(err) } : {};
+    const echoed = this.echo
+      ? { onOutput: (out: string) => process.stdout.write(out), onError: (err: string) => process.stderr.write(err) }
+      : {};
     return { color: this.echo && process.stdout.isTTY ? ("always" as const) : ("never" as const), ...echoed };
   }
 

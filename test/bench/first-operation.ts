@@ -9,7 +9,12 @@ import type { Emulator } from "../../emulator";
  */
 export async function firstOperationMs(emulator: Emulator, repository: string, csr: string): Promise<{ ours: number; naive: number }> {
   const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
-  const env = { ...process.env, CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl, INPUTS: JSON.stringify({ zoneId, csr, validityDays: 30 }) };
+  const env = {
+    ...process.env,
+    CLOUDFLARE_API_TOKEN: emulator.token,
+    CLOUDFLARE_BASE_URL: emulator.baseUrl,
+    INPUTS: JSON.stringify({ zoneId, csr, validityDays: 30 }),
+  };
   const ours = `
     const start = performance.now();
     const { ClientCertificateProvider } = require("pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js");
@@ -32,7 +37,8 @@ export async function firstOperationMs(emulator: Emulator, repository: string, c
       console.log(performance.now() - start);
     })();`;
   // Asynchronously: the emulator answering the child runs in this process.
-  const run = async (script: string) => Number((await promisify(execFile)(process.execPath, ["-e", script], { cwd: repository, env, encoding: "utf8" })).stdout.trim());
+  const run = async (script: string) =>
+    Number((await promisify(execFile)(process.execPath, ["-e", script], { cwd: repository, env, encoding: "utf8" })).stdout.trim());
   const median = async (script: string) => {
     const runs: number[] = [];
     for (let index = 0; index < 5; index++) runs.push(await run(script));

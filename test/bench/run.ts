@@ -45,20 +45,37 @@ async function main(): Promise<void> {
 
     const first = await firstOperationMs(emulator, join(__dirname, "..", "..", ".."), csr);
     report("first create in a fresh process, median of 5: ours (check + create)", `${first.ours.toFixed(0)} ms`);
-    report("first create in a fresh process, median of 5: naive (one fetch)", `${first.naive.toFixed(0)} ms (ours ${(first.ours / first.naive).toFixed(2)}x)`);
+    report(
+      "first create in a fresh process, median of 5: naive (one fetch)",
+      `${first.naive.toFixed(0)} ms (ours ${(first.ours / first.naive).toFixed(2)}x)`,
+    );
 
-    await perOperation("check, warm (parse + verify CSR signature)", 500, () => provider.check({}, { zoneId, csr: csr.replace(/\n/g, "\r\n"), validityDays: 365 }));
-    await perOperation("diff (DER comparison, no network)", 20_000, () => provider.diff("id", { zoneId, csr, validityDays: 365, status: "active" }, { zoneId, csr, validityDays: 365 }));
+    await perOperation("check, warm (parse + verify CSR signature)", 500, () =>
+      provider.check({}, { zoneId, csr: csr.replace(/\n/g, "\r\n"), validityDays: 365 }),
+    );
+    await perOperation("diff (DER comparison, no network)", 20_000, () =>
+      provider.diff("id", { zoneId, csr, validityDays: 365, status: "active" }, { zoneId, csr, validityDays: 365 }),
+    );
 
-    await perOperation("create via provider (POST + key match), sequential", 200, () => provider.create({ zoneId, csr, validityDays: 365 }));
-    const concurrent = await timed(() => Promise.all(Array.from({ length: 200 }, () => provider.create({ zoneId, csr, validityDays: 30 }))));
-    report("create via provider, 200 concurrent", `${concurrent.ms.toFixed(0)} ms total, ${(200_000 / concurrent.ms).toFixed(0)} creates/s`);
+    await perOperation("create via provider (POST + key match), sequential", 200, () =>
+      provider.create({ zoneId, csr, validityDays: 365 }),
+    );
+    const concurrent = await timed(() =>
+      Promise.all(Array.from({ length: 200 }, () => provider.create({ zoneId, csr, validityDays: 30 }))),
+    );
+    report(
+      "create via provider, 200 concurrent",
+      `${concurrent.ms.toFixed(0)} ms total, ${(200_000 / concurrent.ms).toFixed(0)} creates/s`,
+    );
     const ids = concurrent.value.map((result) => result.id);
     await perOperation("read via provider (GET)", 400, (index) => provider.read(ids[index % ids.length] ?? "", { zoneId }));
 
     emulator.clearRequests();
     const listed = await timed(() => client.listClientCertificates(zoneId));
-    report(`list all ${listed.value.length} certificates`, `${listed.ms.toFixed(0)} ms, ${emulator.requests().length} requests (50 per page, no trailing empty page)`);
+    report(
+      `list all ${listed.value.length} certificates`,
+      `${listed.ms.toFixed(0)} ms, ${emulator.requests().length} requests (50 per page, no trailing empty page)`,
+    );
 
     emulator.injectFault({ route: "get", kind: "status", status: 503, times: 1 });
     const retried = await timed(() => client.getClientCertificate(zoneId, ids[0] ?? ""));
@@ -76,11 +93,20 @@ async function main(): Promise<void> {
 
   const repo = join(__dirname, "..", "..", "..");
   const providerBytes = (...args: string[]) => {
-    const serialized = execFileSync(process.execPath, [join(repo, "test", "serialization", "serialize-provider.cjs"), ...args], { cwd: repo, encoding: "utf8" });
+    const serialized = execFileSync(process.execPath, [join(repo, "test", "serialization", "serialize-provider.cjs"), ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     return Buffer.byteLength((JSON.parse(serialized) as { text: string }).text);
   };
-  report("__provider of ClientCertificate in this repository's programs", `${providerBytes("./dist/provider/client-certificate-provider-reference.js")} bytes`);
-  report("__provider if the provider class itself were serialized", `${providerBytes("./dist/provider/index.js", "ClientCertificateProvider")} bytes`);
+  report(
+    "__provider of ClientCertificate in this repository's programs",
+    `${providerBytes("./dist/provider/client-certificate-provider-reference.js")} bytes`,
+  );
+  report(
+    "__provider if the provider class itself were serialized",
+    `${providerBytes("./dist/provider/index.js", "ClientCertificateProvider")} bytes`,
+  );
 }
 
 (process.argv[2] === "scale" ? runScale() : main()).catch((error: unknown) => {

@@ -21,7 +21,11 @@ describe("adoptionSnippet", () => {
     );
     const statements = ts.createSourceFile("adopted.ts", snippet, ts.ScriptTarget.ES2022).statements;
     // Two imports and one declaration; the common name is only in a comment.
-    expect(statements.map((statement) => statement.kind)).toEqual([ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.VariableStatement]);
+    expect(statements.map((statement) => statement.kind)).toEqual([
+      ts.SyntaxKind.ImportDeclaration,
+      ts.SyntaxKind.ImportDeclaration,
+      ts.SyntaxKind.VariableStatement,
+    ]);
     expect(snippet).toContain('// CN=x?require("child_process").execSync("touch /tmp/pwned");?//');
   });
 });

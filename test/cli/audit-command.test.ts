@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 async function issue(request: { csr?: string; validityDays?: number; zoneId?: string } = {}): Promise<string> {
-  return (await client.createClientCertificate(request.zoneId ?? zoneId, { csr: request.csr ?? csr, validityDays: request.validityDays ?? 90 })).id;
+  return (
+    await client.createClientCertificate(request.zoneId ?? zoneId, { csr: request.csr ?? csr, validityDays: request.validityDays ?? 90 })
+  ).id;
 }
 
 const audit = async (...states: string[]) => {
@@ -41,10 +43,14 @@ describe("pulumi-cloudflare-mtls audit", () => {
     expect({ code, stderr }).toEqual({ code: 3, stderr: "" });
     expect(stdout).toContain(`1 certificate in zone ${zoneId} was issued for a resource's CSR and validity but is in no given state:`);
     expect(stdout).toMatch(new RegExp(`\\n${orphan}  active  issued \\d{4}-\\d\\d-\\d\\dT[0-9:]+Z  p256\\.example\\.com\\n`));
-    expect(stdout).toContain("  matches api (state.json): its create was interrupted (pending in the state): this is probably its certificate\n");
+    expect(stdout).toContain(
+      "  matches api (state.json): its create was interrupted (pending in the state): this is probably its certificate\n",
+    );
     expect(stdout).toContain(`  adopt:  add adoptCertificateId: "${orphan}" to the ClientCertificate "api", then run pulumi up\n`);
     expect(stdout).toContain(`  revoke: npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}\n`);
-    expect(emulator.requests().map((request) => `${request.method} ${JSON.stringify(request.query)}`)).toEqual([`GET {"status":"all","page":"1","per_page":"50"}`]);
+    expect(emulator.requests().map((request) => `${request.method} ${JSON.stringify(request.query)}`)).toEqual([
+      `GET {"status":"all","page":"1","per_page":"50"}`,
+    ]);
   });
 
   test("names the twin left beside a resource that the next up issued anew, offering only to revoke it", async () => {
@@ -56,7 +62,9 @@ describe("pulumi-cloudflare-mtls audit", () => {
     expect(stdout).toContain(`\n${orphan}  active`);
     expect(stdout).not.toContain(`\n${managed}  `);
     expect(stdout).toContain(`  matches api (state.json): it already has certificate ${managed}\n`);
-    expect(stdout).toContain(`  revoke: npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}   (unless a stack not given with --state uses it)\n`);
+    expect(stdout).toContain(
+      `  revoke: npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}   (unless a stack not given with --state uses it)\n`,
+    );
     expect(stdout).not.toContain("adopt:");
   });
 
@@ -75,13 +83,28 @@ describe("pulumi-cloudflare-mtls audit", () => {
     emulator.revokeOutOfBand(revoked, { immediately: true });
     await issue({ validityDays: 91 });
     await issue({ csr: csrFixture("ecdsa-p384") });
-    const state = writeStackExport(cwd, "state.json", [{ name: "elsewhere", zoneId: otherZoneId, csr: csrFixture("ecdsa-p384"), validityDays: 90, id: await issue({ zoneId: otherZoneId, csr: csrFixture("ecdsa-p384") }) }], [
-      { name: "api", zoneId, csr, validityDays: 90 },
-    ]);
+    const state = writeStackExport(
+      cwd,
+      "state.json",
+      [
+        {
+          name: "elsewhere",
+          zoneId: otherZoneId,
+          csr: csrFixture("ecdsa-p384"),
+          validityDays: 90,
+          id: await issue({ zoneId: otherZoneId, csr: csrFixture("ecdsa-p384") }),
+        },
+      ],
+      [{ name: "api", zoneId, csr, validityDays: 90 }],
+    );
     const { code, stdout } = await audit(state);
     expect(code).toBe(0);
-    expect(stdout).toContain("api (state.json): its create was interrupted, and no unrecorded certificate matches it: nothing was issued, `pulumi up` creates it.\n");
-    expect(stdout).toContain(`2 other certificates are in no given state and match no resource's CSR: \`pulumi-cloudflare-mtls list --zone ${zoneId}\` shows all.\n`);
+    expect(stdout).toContain(
+      "api (state.json): its create was interrupted, and no unrecorded certificate matches it: nothing was issued, `pulumi up` creates it.\n",
+    );
+    expect(stdout).toContain(
+      `2 other certificates are in no given state and match no resource's CSR: \`pulumi-cloudflare-mtls list --zone ${zoneId}\` shows all.\n`,
+    );
   });
 
   test("--json prints one object with each finding and its remedies", async () => {
@@ -99,7 +122,10 @@ describe("pulumi-cloudflare-mtls audit", () => {
           issuedOn: expect.any(String),
           commonName: "p256.example.com",
           matches: [{ urn: expect.stringMatching(/::api$/), name: "api", source: "state.json", interruptedCreate: true }],
-          remedies: { adopt: `add adoptCertificateId: "${orphan}" to the ClientCertificate "api", then run pulumi up`, revoke: `npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}` },
+          remedies: {
+            adopt: `add adoptCertificateId: "${orphan}" to the ClientCertificate "api", then run pulumi up`,
+            revoke: `npx pulumi-cloudflare-mtls revoke --zone ${zoneId} ${orphan}`,
+          },
         },
       ],
       interruptedCreatesWithoutCertificate: [],
@@ -109,16 +135,35 @@ describe("pulumi-cloudflare-mtls audit", () => {
 
   test("notes a resource whose CSR is exported encrypted instead of comparing it", async () => {
     await issue();
-    const state = writeStackExport(cwd, "state.json", [], [{ name: "api", zoneId, csr: { ciphertext: "v1:abc" } as unknown as string, validityDays: 90 }]);
+    const state = writeStackExport(
+      cwd,
+      "state.json",
+      [],
+      [{ name: "api", zoneId, csr: { ciphertext: "v1:abc" } as unknown as string, validityDays: 90 }],
+    );
     const { code, stderr } = await audit(state);
     expect(code).toBe(0);
-    expect(stderr).toBe("note: api (state.json) has no readable CSR or validity in the state (a secret CSR is exported encrypted), so it is not compared\n");
+    expect(stderr).toBe(
+      "note: api (state.json) has no readable CSR or validity in the state (a secret CSR is exported encrypted), so it is not compared\n",
+    );
   });
 
   test.each([
-    [[], 2, "pulumi-cloudflare-mtls audit: audit needs --state <file>: the output of `pulumi stack export --file <file>` for each stack in the zone; see `pulumi-cloudflare-mtls audit --help`\n"],
-    [["--state", "broken.json"], 1, "pulumi-cloudflare-mtls audit: broken.json is not JSON: write it with `pulumi stack export --file broken.json`\n"],
-    [["--state", "other.json"], 1, 'pulumi-cloudflare-mtls audit: other.json is not the output of `pulumi stack export`: it has no "deployment" object\n'],
+    [
+      [],
+      2,
+      "pulumi-cloudflare-mtls audit: audit needs --state <file>: the output of `pulumi stack export --file <file>` for each stack in the zone; see `pulumi-cloudflare-mtls audit --help`\n",
+    ],
+    [
+      ["--state", "broken.json"],
+      1,
+      "pulumi-cloudflare-mtls audit: broken.json is not JSON: write it with `pulumi stack export --file broken.json`\n",
+    ],
+    [
+      ["--state", "other.json"],
+      1,
+      'pulumi-cloudflare-mtls audit: other.json is not the output of `pulumi stack export`: it has no "deployment" object\n',
+    ],
   ])("refuses %j with exit code %i before any request", async (args, exitCode, message) => {
     writeFileSync(join(cwd, "broken.json"), "{ not json");
     writeFileSync(join(cwd, "other.json"), JSON.stringify({ resources: [] }));

@@ -46,14 +46,24 @@ describe("pulumi-cloudflare-mtls list", () => {
     expect(code).toBe(0);
     const listed = JSON.parse(stdout) as Array<Record<string, unknown>>;
     expect(listed).toHaveLength(51);
-    expect(listed[0]).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), zoneId, status: "active", validityDays: 90, commonName: "p256.example.com", daysLeft: 89 });
+    expect(listed[0]).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      zoneId,
+      status: "active",
+      validityDays: 90,
+      commonName: "p256.example.com",
+      daysLeft: 89,
+    });
     expect(emulator.requests().map((request) => `${request.query["status"]} ${request.query["page"]}`)).toEqual(["all 1", "all 2"]);
   });
 
   test("--expiring-within keeps only certificates that close to expiry", async () => {
     const soon = await issue(csrFixture("ecdsa-p256"), 30);
     await issue(csrFixture("rsa-2048"), 365);
-    const { code, stdout } = await runCli(["list", "--zone", zoneId, "--expiring-within", "60", "--json"], { emulator, now: soon.issuedOn });
+    const { code, stdout } = await runCli(["list", "--zone", zoneId, "--expiring-within", "60", "--json"], {
+      emulator,
+      now: soon.issuedOn,
+    });
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as Array<{ id: string }>).map((certificate) => certificate.id)).toEqual([soon.id]);
   });
@@ -67,15 +77,29 @@ describe("pulumi-cloudflare-mtls list", () => {
   test("--help prints the options and exits 0 without a request", async () => {
     const { code, stdout } = await runCli(["list", "--help"], { emulator });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: pulumi-cloudflare-mtls list --zone <zone id> \[--status <status>\] \[--expiring-within <days>\] \[--json\]/);
+    expect(stdout).toMatch(
+      /^Usage: pulumi-cloudflare-mtls list --zone <zone id> \[--status <status>\] \[--expiring-within <days>\] \[--json\]/,
+    );
     expect(emulator.requests()).toEqual([]);
   });
 
   test.each([
     { name: "no --zone", argv: ["list"], want: /^pulumi-cloudflare-mtls list: list needs --zone <zone id>/ },
-    { name: "a zone name", argv: ["list", "--zone", "example.com"], want: /^pulumi-cloudflare-mtls list: --zone must be 32 lowercase hex characters \(got 11 characters\)/ },
-    { name: "an unknown status", argv: ["list", "--zone", zoneId, "--status", "expired"], want: /--status must be one of active, pending_reactivation, pending_revocation, revoked, all; got "expired"/ },
-    { name: "a fractional window", argv: ["list", "--zone", zoneId, "--expiring-within", "1.5"], want: /--expiring-within must be a whole number of days, got "1.5"/ },
+    {
+      name: "a zone name",
+      argv: ["list", "--zone", "example.com"],
+      want: /^pulumi-cloudflare-mtls list: --zone must be 32 lowercase hex characters \(got 11 characters\)/,
+    },
+    {
+      name: "an unknown status",
+      argv: ["list", "--zone", zoneId, "--status", "expired"],
+      want: /--status must be one of active, pending_reactivation, pending_revocation, revoked, all; got "expired"/,
+    },
+    {
+      name: "a fractional window",
+      argv: ["list", "--zone", zoneId, "--expiring-within", "1.5"],
+      want: /--expiring-within must be a whole number of days, got "1.5"/,
+    },
     { name: "an unknown option", argv: ["list", "--zone", zoneId, "--format", "csv"], want: /Unknown option '--format'/ },
     { name: "a positional argument", argv: ["list", zoneId], want: /Unexpected argument/ },
   ])("exits 2 on a usage error ($name), before any request", async ({ argv, want }) => {
@@ -94,7 +118,9 @@ describe("pulumi-cloudflare-mtls list", () => {
 
   test("exits 1 on a rejected token without ever printing it", async () => {
     const token = "wrong-token-0123456789abcdefghijklmnop";
-    const { code, stdout, stderr } = await runCli(["list", "--zone", zoneId], { env: { CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_BASE_URL: emulator.baseUrl } });
+    const { code, stdout, stderr } = await runCli(["list", "--zone", zoneId], {
+      env: { CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_BASE_URL: emulator.baseUrl },
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^pulumi-cloudflare-mtls list: .*listing client certificates in zone/);
     expect(stdout + stderr).not.toContain(token);

@@ -57,7 +57,9 @@ describe("pulumi-cloudflare-mtls revoke", () => {
     const state = writeStackExport(cwd, "state.json", [{ name: "api", zoneId, csr, validityDays: 90, id: ids[1] ?? "" }]);
     const { code, stderr } = await runCli(["revoke", "--zone", zoneId, ids[0] ?? "", ids[1] ?? "", "--state", state], { emulator, cwd });
     expect(code).toBe(2);
-    expect(stderr).toContain(`certificate ${ids[1]} is managed by api in state.json: remove the resource from the program (or run pulumi destroy) to revoke it; nothing was revoked`);
+    expect(stderr).toContain(
+      `certificate ${ids[1]} is managed by api in state.json: remove the resource from the program (or run pulumi destroy) to revoke it; nothing was revoked`,
+    );
     expect(emulator.requests()).toEqual([]);
     expect(ids.map(statusOf)).toEqual(["active", "active"]);
   });

@@ -12,10 +12,15 @@ export interface CliRun {
 }
 
 /** Runs `pulumi-cloudflare-mtls <argv>` in-process against the emulator, capturing its output. */
-export async function runCli(argv: string[], options: { emulator?: Emulator; env?: NodeJS.ProcessEnv; cwd?: string; now?: number } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { emulator?: Emulator; env?: NodeJS.ProcessEnv; cwd?: string; now?: number } = {},
+): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const env = options.env ?? (options.emulator === undefined ? {} : { CLOUDFLARE_API_TOKEN: options.emulator.token, CLOUDFLARE_BASE_URL: options.emulator.baseUrl });
+  const env =
+    options.env ??
+    (options.emulator === undefined ? {} : { CLOUDFLARE_API_TOKEN: options.emulator.token, CLOUDFLARE_BASE_URL: options.emulator.baseUrl });
   const code = await main(argv, {
     print: (text) => stdout.push(`${text}\n`),
     printError: (text) => stderr.push(`${text}\n`),

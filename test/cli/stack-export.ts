@@ -18,9 +18,19 @@ const urnOf = (name: string) => `urn:pulumi:dev::mtls::${CLIENT_CERTIFICATE_TYPE
  * Writes `file` in `directory` shaped like `pulumi stack export` (version 3): managed resources with
  * inputs and outputs, and `pendingCreates` as the engine leaves them when `pulumi up` is killed.
  */
-export function writeStackExport(directory: string, file: string, managed: ExportedCertificate[], pendingCreates: ExportedCertificate[] = []): string {
+export function writeStackExport(
+  directory: string,
+  file: string,
+  managed: ExportedCertificate[],
+  pendingCreates: ExportedCertificate[] = [],
+): string {
   const stackUrn = "urn:pulumi:dev::mtls::pulumi:pulumi:Stack::mtls-dev";
-  const properties = (certificate: ExportedCertificate) => ({ zoneId: certificate.zoneId, csr: certificate.csr, validityDays: certificate.validityDays, __provider: "exports.handler = …" });
+  const properties = (certificate: ExportedCertificate) => ({
+    zoneId: certificate.zoneId,
+    csr: certificate.csr,
+    validityDays: certificate.validityDays,
+    __provider: "exports.handler = …",
+  });
   const document = {
     version: 3,
     deployment: {
@@ -33,12 +43,22 @@ export function writeStackExport(directory: string, file: string, managed: Expor
           id: certificate.id,
           type: CLIENT_CERTIFICATE_TYPE,
           inputs: properties(certificate),
-          outputs: { ...properties(certificate), status: "active", certificate: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" } },
+          outputs: {
+            ...properties(certificate),
+            status: "active",
+            certificate: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" },
+          },
           parent: stackUrn,
         })),
       ],
       pending_operations: pendingCreates.map((certificate) => ({
-        resource: { urn: urnOf(certificate.name), custom: true, type: CLIENT_CERTIFICATE_TYPE, inputs: properties(certificate), parent: stackUrn },
+        resource: {
+          urn: urnOf(certificate.name),
+          custom: true,
+          type: CLIENT_CERTIFICATE_TYPE,
+          inputs: properties(certificate),
+          parent: stackUrn,
+        },
         type: "creating",
       })),
     },

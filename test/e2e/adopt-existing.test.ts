@@ -103,7 +103,11 @@ test("up adopts them without a POST, reactivates the pending one and keeps each 
     expect(isEncryptedSecret(certificate.outputs?.["certificate"])).toBe(true);
     expect(certificate.outputs?.["zoneId"]).toBe(zoneId);
   }
-  expect(certificates.find((resource) => resource.id === ids.rsa)?.outputs).toMatchObject({ validityDays: 3650, status: "active", commonName: "rsa2048.example.com" });
+  expect(certificates.find((resource) => resource.id === ids.rsa)?.outputs).toMatchObject({
+    validityDays: 3650,
+    status: "active",
+    commonName: "rsa2048.example.com",
+  });
   expect(certificates.find((resource) => resource.id === ids.pending)?.outputs?.["status"]).toMatch(/^(pending_reactivation|active)$/);
   expect(text).not.toContain(emulator.token);
   expect(emulator.certificates(zoneId).map((certificate) => certificate.status)).not.toContain("pending_revocation");
@@ -133,7 +137,9 @@ test("refresh reads them back and leaves nothing to change", async () => {
 test("pasting the adopt output twice fails the program naming both resources, before any request", async () => {
   const again = snippet.slice(snippet.indexOf("const p256ExampleCom = ")).split("});")[0] ?? "";
   expect(again).toContain(`adoptCertificateId: "${ids.p256}"`);
-  project.writeProgram(`${snippet}\n${again.replace('const p256ExampleCom = new ClientCertificate("p256-example-com"', 'const again = new ClientCertificate("again"')}});\n`);
+  project.writeProgram(
+    `${snippet}\n${again.replace('const p256ExampleCom = new ClientCertificate("p256-example-com"', 'const again = new ClientCertificate("again"')}});\n`,
+  );
   emulator.clearRequests();
   const up = await project.pulumi(["up", "--yes"], { allowFailure: true });
   expect(up.code).not.toBe(0);
@@ -147,7 +153,12 @@ test("destroy revokes every adopted certificate", async () => {
   await project.destroy();
   expect(requestLines().sort()).toEqual([`DELETE ${ids.p256}`, `DELETE ${ids.rsa}`, `DELETE ${ids.pending}`].sort());
   const statuses = Object.fromEntries(emulator.certificates(zoneId).map((certificate) => [certificate.id, certificate.status]));
-  expect(statuses).toEqual({ [ids.p256]: "pending_revocation", [ids.rsa]: "pending_revocation", [ids.pending]: "pending_revocation", [ids.revoked]: "revoked" });
+  expect(statuses).toEqual({
+    [ids.p256]: "pending_revocation",
+    [ids.rsa]: "pending_revocation",
+    [ids.pending]: "pending_revocation",
+    [ids.revoked]: "revoked",
+  });
 });
 
 test("two resources adopting one certificate, one id computed: one has it, the other fails naming it", async () => {
@@ -160,9 +171,17 @@ test("two resources adopting one certificate, one id computed: one has it, the o
     "});",
   ];
   // An id computed by the program (an Output) is only known in the provider process, whose ledger catches it.
-  const computed = declaration("second").map((line) => line.replace(`adoptCertificateId: "${ids.rsa}"`, `adoptCertificateId: pulumi.output("${ids.rsa}")`));
+  const computed = declaration("second").map((line) =>
+    line.replace(`adoptCertificateId: "${ids.rsa}"`, `adoptCertificateId: pulumi.output("${ids.rsa}")`),
+  );
   project.writeProgram(
-    ['import * as fs from "node:fs";', 'import * as pulumi from "@pulumi/pulumi";', 'import { ClientCertificate } from "pulumi-cloudflare-mtls";', ...declaration("first"), ...computed].join("\n"),
+    [
+      'import * as fs from "node:fs";',
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { ClientCertificate } from "pulumi-cloudflare-mtls";',
+      ...declaration("first"),
+      ...computed,
+    ].join("\n"),
   );
   emulator.clearRequests();
   const up = await project.pulumi(["up", "--yes"], { allowFailure: true });

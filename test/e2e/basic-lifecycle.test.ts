@@ -66,13 +66,17 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
   // A reference to the package's shared provider, not its code: the state stays small per resource.
   expect(Buffer.byteLength(String(provider))).toBeLessThanOrEqual(2048);
   expect(Buffer.byteLength(String(request?.outputs?.["__provider"]))).toBeLessThanOrEqual(2048);
-  console.log(`__provider in state: ClientCertificate ${Buffer.byteLength(String(provider))} bytes, CertificateRequest ${Buffer.byteLength(String(request?.outputs?.["__provider"]))} bytes`);
+  console.log(
+    `__provider in state: ClientCertificate ${Buffer.byteLength(String(provider))} bytes, CertificateRequest ${Buffer.byteLength(String(request?.outputs?.["__provider"]))} bytes`,
+  );
 
   const stackOutputs = (await project.outputs()) as Record<string, string>;
   const pem = new X509Certificate(stackOutputs["certificatePem"] ?? "");
   const stack = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
   expect(isEncryptedSecret(stack?.outputs?.["bundlePem"])).toBe(true);
-  expect(new X509Certificate(stackOutputs["bundlePem"] ?? "").checkPrivateKey(createPrivateKey(stackOutputs["bundlePem"] ?? ""))).toBe(true);
+  expect(new X509Certificate(stackOutputs["bundlePem"] ?? "").checkPrivateKey(createPrivateKey(stackOutputs["bundlePem"] ?? ""))).toBe(
+    true,
+  );
   expect(pem.checkIssued(new X509Certificate(emulator.caCertificatePem))).toBe(true);
   expect(pem.serialNumber.toLowerCase()).toBe(String(stackOutputs["serialNumber"]).toLowerCase().replace(/^0+/, ""));
 });
@@ -95,7 +99,10 @@ test("a new validity previews as a replacement and issues the new certificate be
   expect(emulator.requests()).toEqual([]);
 
   await project.up();
-  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual(["POST client_certificates", `DELETE ${old.id}`]);
+  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual([
+    "POST client_certificates",
+    `DELETE ${old.id}`,
+  ]);
   const replaced = await certificateResource();
   expect(replaced.id).not.toBe(old.id);
   expect(replaced.outputs).toMatchObject({ validityDays: 730, status: "active" });
@@ -110,8 +117,12 @@ test("refresh records an out-of-band revocation, and up reactivates a certificat
   const { resources } = await project.exportState();
   expect(resources.find((resource) => resource.type.endsWith(":ClientCertificate"))?.outputs?.["status"]).toBe("pending_revocation");
   // The provider host does not accept secrets, so this relies on the engine carrying the mark over.
-  expect(isEncryptedSecret(resources.find((resource) => resource.type.endsWith(":CertificateRequest"))?.outputs?.["privateKeyPem"])).toBe(true);
-  expect(isEncryptedSecret(resources.find((resource) => resource.type.endsWith(":ClientCertificate"))?.outputs?.["certificate"])).toBe(true);
+  expect(isEncryptedSecret(resources.find((resource) => resource.type.endsWith(":CertificateRequest"))?.outputs?.["privateKeyPem"])).toBe(
+    true,
+  );
+  expect(isEncryptedSecret(resources.find((resource) => resource.type.endsWith(":ClientCertificate"))?.outputs?.["certificate"])).toBe(
+    true,
+  );
 
   emulator.clearRequests();
   const preview = await project.preview();

@@ -53,7 +53,12 @@ test("up with credentials from stack config issues the certificate and never sho
   expect(emulator.requests()[0]?.credential).toBe("token");
   const { text, resources } = await project.exportState();
   const certificate = resources.find((resource) => resource.type.endsWith(":ClientCertificate"));
-  expect(certificate?.outputs).toMatchObject({ status: "active", commonName: "rsa2048.example.com", organization: "Example Inc", country: "US" });
+  expect(certificate?.outputs).toMatchObject({
+    status: "active",
+    commonName: "rsa2048.example.com",
+    organization: "Example Inc",
+    country: "US",
+  });
   expect(isEncryptedSecret(certificate?.outputs?.["certificate"])).toBe(true);
   for (const output of [text, up.stdout, up.stderr]) expect(output).not.toContain(emulator.token);
 });
@@ -83,7 +88,9 @@ test("ClientCertificate.get reads an existing certificate without managing it", 
   emulator.clearRequests();
   await project.up();
   // Reads only (the engine reads once for the preview and once for the update).
-  expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()}`))).toEqual(new Set([`GET ${managed?.id}`]));
+  expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()}`))).toEqual(
+    new Set([`GET ${managed?.id}`]),
+  );
   const { resources } = await project.exportState();
   const read = resources.find((resource) => resource.urn.endsWith("::existing"));
   expect(read).toMatchObject({ id: managed?.id, external: true });

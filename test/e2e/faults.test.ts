@@ -49,7 +49,12 @@ test("a rate-limited replacement waits for Retry-After and completes", async () 
   emulator.clearRequests();
   emulator.injectFault({ route: "create", kind: "rate-limit", retryAfterSeconds: 1 });
   await project.up();
-  expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual(["GET 200", "POST 429", "POST 200", "DELETE 200"]);
+  expect(emulator.requests().map((request) => `${request.method} ${request.status}`)).toEqual([
+    "GET 200",
+    "POST 429",
+    "POST 200",
+    "DELETE 200",
+  ]);
   expect((await project.resource("ClientCertificate"))?.outputs).toMatchObject({ validityDays: 180, status: "active" });
 });
 

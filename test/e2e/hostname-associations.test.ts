@@ -18,8 +18,10 @@ let second: PulumiProject;
 
 const associated = () => [...emulator.hostnameAssociations(zoneId)].sort();
 const writes = () => emulator.requests().filter((request) => request.method === "PUT");
-const configure = (project: PulumiProject, associations: Record<string, { hostnames: string[]; exclusive?: boolean; mtlsCertificateId?: string }>) =>
-  project.setConfig("associations", JSON.stringify(associations));
+const configure = (
+  project: PulumiProject,
+  associations: Record<string, { hostnames: string[]; exclusive?: boolean; mtlsCertificateId?: string }>,
+) => project.setConfig("associations", JSON.stringify(associations));
 
 beforeAll(async () => {
   emulator = await startEmulator({ mtlsCertificates: [byoCa] });
@@ -62,7 +64,12 @@ test("reordering and re-casing hostnames is no change; adding and removing one i
   expect(preview.stdout).toMatch(/~ \[0\]: "a\.example\.com" => "b\.example\.com"/);
   expect(preview.stdout).toMatch(/-\s+"?a\.example\.com"?\s*: true/);
   expect(preview.stdout).toMatch(/\+\s+"?c\.example\.com"?\s*: true/);
-  console.log(`preview --diff of a hostnames change:\n${preview.stdout.split("\n").filter((line) => /hostname|\[\d\]|example\.com/.test(line)).join("\n")}`);
+  console.log(
+    `preview --diff of a hostnames change:\n${preview.stdout
+      .split("\n")
+      .filter((line) => /hostname|\[\d\]|example\.com/.test(line))
+      .join("\n")}`,
+  );
   emulator.clearRequests();
   const started = Date.now();
   await first.up();
@@ -78,7 +85,14 @@ test("resources on one zone in one stack never remove each other's hostnames, ev
     admin: { hostnames: ["admin.example.com"] },
   });
   await first.up();
-  expect(associated()).toEqual(["admin.example.com", "b.example.com", "c.example.com", "dashboard.example.com", "x.example.com", "y.example.com"]);
+  expect(associated()).toEqual([
+    "admin.example.com",
+    "b.example.com",
+    "c.example.com",
+    "dashboard.example.com",
+    "x.example.com",
+    "y.example.com",
+  ]);
   // A change to two of them in one update, with a removal: each keeps the others'.
   await configure(first, {
     web: { hostnames: ["c.example.com", "d.example.com"] },
@@ -110,15 +124,26 @@ test("two stacks deploying on one zone at the same time never remove each other'
   await Promise.all([first.up(), second.up()]);
   emulator.clearFaults();
   expect(associated()).toEqual([
-    "admin.example.com", "c.example.com", "d.example.com", "dashboard.example.com", "e.example.com",
-    "m.example.com", "n.example.com", "o.example.com", "x.example.com", "z.example.com",
+    "admin.example.com",
+    "c.example.com",
+    "d.example.com",
+    "dashboard.example.com",
+    "e.example.com",
+    "m.example.com",
+    "n.example.com",
+    "o.example.com",
+    "x.example.com",
+    "z.example.com",
   ]);
   await first.preview({ expectNoChanges: true });
   await second.preview({ expectNoChanges: true });
 });
 
 test("a hostname removed out of band shows on refresh and comes back on the next up", async () => {
-  emulator.setHostnameAssociationsOutOfBand(zoneId, emulator.hostnameAssociations(zoneId).filter((hostname) => hostname !== "x.example.com"));
+  emulator.setHostnameAssociationsOutOfBand(
+    zoneId,
+    emulator.hostnameAssociations(zoneId).filter((hostname) => hostname !== "x.example.com"),
+  );
   const refresh = await first.refresh();
   expect(refresh.stdout).toMatch(/~\s+pulumi-nodejs:dynamic\/cloudflare-mtls:HostnameAssociation/);
   const api = (await first.exportState()).resources.find((resource) => resource.urn.endsWith("::api"));
@@ -146,7 +171,9 @@ test("exclusive on a BYO CA owns that CA's whole list, and leaves the managed CA
   emulator.clearRequests();
   await first.up();
   expect(emulator.requests().map((request) => request.query)).toEqual([{ mtls_certificate_id: byoCa }, {}, { mtls_certificate_id: byoCa }]);
-  expect(writes().map((request) => request.body)).toEqual([{ hostnames: ["kept.example.com", "partner.example.com"], mtls_certificate_id: byoCa }]);
+  expect(writes().map((request) => request.body)).toEqual([
+    { hostnames: ["kept.example.com", "partner.example.com"], mtls_certificate_id: byoCa },
+  ]);
   expect(associated()).toEqual(["dashboard.example.com"]);
 
   emulator.setHostnameAssociationsOutOfBand(zoneId, ["kept.example.com", "partner.example.com", "intruder.example.com"], byoCa);

@@ -25,7 +25,9 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function project(certificates: Record<string, { validityDays: number; adoptCertificateId?: string; coexistingCertificateIds?: string[] }>): Promise<PulumiProject> {
+async function project(
+  certificates: Record<string, { validityDays: number; adoptCertificateId?: string; coexistingCertificateIds?: string[] }>,
+): Promise<PulumiProject> {
   const created = await PulumiProject.create(program, emulator);
   copyFileSync(csrFile, join(created.directory, "client.csr"));
   await created.setConfig("zoneId", zoneId);
@@ -33,10 +35,13 @@ async function project(certificates: Record<string, { validityDays: number; adop
   return created;
 }
 
-const configure = (target: PulumiProject, certificates: Record<string, unknown>) => target.setConfig("certificates", JSON.stringify(certificates));
-const active = () => emulator.certificates(zoneId).filter((certificate) => certificate.status === "active" || certificate.status === "pending_reactivation");
+const configure = (target: PulumiProject, certificates: Record<string, unknown>) =>
+  target.setConfig("certificates", JSON.stringify(certificates));
+const active = () =>
+  emulator.certificates(zoneId).filter((certificate) => certificate.status === "active" || certificate.status === "pending_reactivation");
 const posts = () => emulator.requests().filter((request) => request.method === "POST");
-const stateIdOf = async (target: PulumiProject, name: string) => (await target.exportState()).resources.find((resource) => resource.urn.endsWith(`::${name}`))?.id;
+const stateIdOf = async (target: PulumiProject, name: string) =>
+  (await target.exportState()).resources.find((resource) => resource.urn.endsWith(`::${name}`))?.id;
 
 /** `pulumi stack export` to a file, then the package's `audit` command on it. */
 async function audit(target: PulumiProject): Promise<{ code: number; stdout: string }> {
@@ -66,8 +71,12 @@ describe("pulumi up killed with SIGKILL while Cloudflare's answer to a create is
     expect((await up.exited).code).not.toBe(0);
 
     await stack.pulumi(["cancel", "--yes"]);
-    const state = JSON.parse((await stack.exportState()).text) as { deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } };
-    expect(state.deployment.pending_operations).toEqual([{ type: "creating", resource: expect.objectContaining({ urn: expect.stringMatching(/::api$/) }) }]);
+    const state = JSON.parse((await stack.exportState()).text) as {
+      deployment: { pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    };
+    expect(state.deployment.pending_operations).toEqual([
+      { type: "creating", resource: expect.objectContaining({ urn: expect.stringMatching(/::api$/) }) },
+    ]);
     expect(await stateIdOf(stack, "api")).toBeUndefined();
   });
 
@@ -75,7 +84,9 @@ describe("pulumi up killed with SIGKILL while Cloudflare's answer to a create is
     const { code, stdout } = await audit(stack);
     expect(code).toBe(3);
     expect(stdout).toContain(`\n${orphan}  active`);
-    expect(stdout).toContain("  matches api (state.json): its create was interrupted (pending in the state): this is probably its certificate\n");
+    expect(stdout).toContain(
+      "  matches api (state.json): its create was interrupted (pending in the state): this is probably its certificate\n",
+    );
     expect(stdout).toContain(`  adopt:  add adoptCertificateId: "${orphan}" to the ClientCertificate "api", then run pulumi up\n`);
   });
 
@@ -84,7 +95,9 @@ describe("pulumi up killed with SIGKILL while Cloudflare's answer to a create is
     const up = await stack.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
     expect(up.code).not.toBe(0);
     const output = up.stdout + up.stderr;
-    expect(output).toContain(`nothing was sent, because an active certificate for this CSR and validity is in the zone but in no state of this deployment: ${orphan}`);
+    expect(output).toContain(
+      `nothing was sent, because an active certificate for this CSR and validity is in the zone but in no state of this deployment: ${orphan}`,
+    );
     expect(output).toContain(`add \`adoptCertificateId: "${orphan}"\` to this resource`);
     expect(posts()).toEqual([]);
     expect(active().map((certificate) => certificate.id)).toEqual([orphan]);
@@ -148,7 +161,9 @@ describe("legitimate twins are never adopted", () => {
       emulator.clearRequests();
       const refused = await stack.pulumi(["up", "--yes", "--skip-preview", "--replace", urn], { allowFailure: true });
       expect(refused.code).not.toBe(0);
-      expect(refused.stdout + refused.stderr).toContain(`or this is a forced replacement, \`pulumi up --replace\` or a tainted resource, of a certificate issued today`);
+      expect(refused.stdout + refused.stderr).toContain(
+        `or this is a forced replacement, \`pulumi up --replace\` or a tainted resource, of a certificate issued today`,
+      );
       expect(posts()).toEqual([]);
       expect(await stateIdOf(stack, "api")).toBe(old);
 
@@ -182,7 +197,11 @@ describe("legitimate twins are never adopted", () => {
       const seconds = await stateIdOf(second, "api");
       expect(seconds).not.toBe(firsts);
       expect(await stateIdOf(first, "api")).toBe(firsts);
-      expect(active().map((certificate) => certificate.id).sort()).toEqual([firsts, seconds].sort());
+      expect(
+        active()
+          .map((certificate) => certificate.id)
+          .sort(),
+      ).toEqual([firsts, seconds].sort());
 
       await second.pulumi(["destroy", "--yes", "--skip-preview"]);
       expect(active().map((certificate) => certificate.id)).toEqual([firsts]);

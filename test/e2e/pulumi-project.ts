@@ -4,7 +4,13 @@ import type { Emulator } from "../../emulator";
 import { installPackage } from "../helpers/installed-package";
 import { ensurePulumiCli } from "../../scripts/demo/ensure-pulumi-cli";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
-import { PulumiStack, type CommandResult, type ExportedResource, type OperationOptions, type OperationOutput } from "../../scripts/engine/pulumi-stack";
+import {
+  PulumiStack,
+  type CommandResult,
+  type ExportedResource,
+  type OperationOptions,
+  type OperationOutput,
+} from "../../scripts/engine/pulumi-stack";
 
 export { isEncryptedSecret, type CommandResult, type ExportedResource } from "../../scripts/engine/pulumi-stack";
 
@@ -31,7 +37,11 @@ export class PulumiProject {
   }
 
   /** Lays out the project for `example` (a directory of `examples/`, or an absolute path to a program) and initialises its stack. */
-  static async create(example: "basic" | "existing-csr" | "complete-mtls" | (string & {}), emulator: Emulator, credentials: CredentialSource = "environment"): Promise<PulumiProject> {
+  static async create(
+    example: "basic" | "existing-csr" | "complete-mtls" | (string & {}),
+    emulator: Emulator,
+    credentials: CredentialSource = "environment",
+  ): Promise<PulumiProject> {
     const engine = await PulumiStack.create({
       prefix: `mtls-e2e-${basename(example)}-`,
       stackName: "e2e",

@@ -48,7 +48,13 @@ test("up issues with the API key and email from stack config, and records the wi
   const { id, inputs, outputs } = await certificateResource();
   expect(id).toBe(issued?.id);
   expect(inputs).toMatchObject({ validityDays: 2, renewBeforeDays: 1 });
-  expect(outputs).toMatchObject({ validityDays: 2, renewBeforeDays: 1, status: "active", commonName: "renewing.example.com", expiresOn: issued?.expiresOn });
+  expect(outputs).toMatchObject({
+    validityDays: 2,
+    renewBeforeDays: 1,
+    status: "active",
+    commonName: "renewing.example.com",
+    expiresOn: issued?.expiresOn,
+  });
   expect(Date.parse(String(outputs?.["expiresOn"])) - Date.parse(String(outputs?.["issuedOn"]))).toBe(48 * HOUR_MS);
 });
 
@@ -65,7 +71,9 @@ test("refresh keeps the renewal window in state, so the replacement is still pla
   await project.pulumi(["refresh", "--yes"]);
   const { id, inputs, outputs } = await certificateResource();
   // The engine may read twice (its preview of the refresh, then the refresh): only reads, with the key.
-  expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()} ${request.credential}`))).toEqual(new Set([`GET ${id} api-key`]));
+  expect(new Set(emulator.requests().map((request) => `${request.method} ${request.path.split("/").pop()} ${request.credential}`))).toEqual(
+    new Set([`GET ${id} api-key`]),
+  );
   expect(inputs).toMatchObject({ renewBeforeDays: 1 });
   expect(outputs).toMatchObject({ renewBeforeDays: 1 });
   const preview = await project.pulumi(["preview", "--diff"]);
@@ -76,7 +84,10 @@ test("up renews it: the new certificate is issued before the old one is revoked,
   const old = await certificateResource();
   emulator.clearRequests();
   await project.pulumi(["up", "--yes"]);
-  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual(["POST client_certificates", `DELETE ${old.id}`]);
+  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual([
+    "POST client_certificates",
+    `DELETE ${old.id}`,
+  ]);
   const renewed = await certificateResource();
   expect(renewed.id).not.toBe(old.id);
   expect(emulator.certificates(zoneId).find((certificate) => certificate.id === old.id)?.status).toBe("pending_revocation");
@@ -92,17 +103,25 @@ test("a new subject replaces the certificate through the new CSR", async () => {
   expect(emulator.requests()).toEqual([]);
 
   await project.pulumi(["up", "--yes"]);
-  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual(["POST client_certificates", `DELETE ${old.id}`]);
+  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()}`)).toEqual([
+    "POST client_certificates",
+    `DELETE ${old.id}`,
+  ]);
   const replaced = await certificateResource();
   expect(replaced.outputs).toMatchObject({ commonName: "renamed.example.com", status: "active" });
   const stored = emulator.certificates(zoneId).find((certificate) => certificate.id === replaced.id);
   expect(new X509Certificate(stored?.certificatePem ?? "").subject).toBe("O=Example\nCN=renamed.example.com");
-  expect(emulator.requests().find((request) => request.method === "POST")?.body).toMatchObject({ csr: replaced.inputs?.["csr"], validity_days: 2 });
+  expect(emulator.requests().find((request) => request.method === "POST")?.body).toMatchObject({
+    csr: replaced.inputs?.["csr"],
+    validity_days: 2,
+  });
 });
 
 test("destroy revokes with the API key", async () => {
   const { id } = await certificateResource();
   emulator.clearRequests();
   await project.pulumi(["destroy", "--yes"]);
-  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()} ${request.credential}`)).toEqual([`DELETE ${id} api-key`]);
+  expect(mutating(emulator).map((request) => `${request.method} ${request.path.split("/").pop()} ${request.credential}`)).toEqual([
+    `DELETE ${id} api-key`,
+  ]);
 });

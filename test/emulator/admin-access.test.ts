@@ -74,17 +74,51 @@ describe("who the admin interface answers", () => {
   });
 
   test.each<{ name: string; headers: (port: number) => OutgoingHttpHeaders; error: RegExp }>([
-    { name: "a name rebound to 127.0.0.1", headers: (port) => ({ host: `rebind.attacker.example:${port}` }), error: /^the admin interface refuses a request with Host "rebind\.attacker\.example:\d+": it only answers requests addressed to localhost, 127\.0\.0\.0\/8 or \[::1\], which keeps out web pages using DNS rebinding\. Call http:\/\/127\.0\.0\.1:\d+\/__emulator from curl or a script, not from a web page\.$/ },
-    { name: "a name that starts with localhost", headers: (port) => ({ host: `localhost.attacker.example:${port}` }), error: /^the admin interface refuses a request with Host "localhost\.attacker\.example:\d+"/ },
-    { name: "a name that starts with 127.0.0.1", headers: () => ({ host: "127.0.0.1.attacker.example" }), error: /Host "127\.0\.0\.1\.attacker\.example"/ },
-    { name: "0.0.0.0, which some browsers route to loopback", headers: (port) => ({ host: `0.0.0.0:${port}` }), error: /Host "0\.0\.0\.0:\d+"/ },
+    {
+      name: "a name rebound to 127.0.0.1",
+      headers: (port) => ({ host: `rebind.attacker.example:${port}` }),
+      error:
+        /^the admin interface refuses a request with Host "rebind\.attacker\.example:\d+": it only answers requests addressed to localhost, 127\.0\.0\.0\/8 or \[::1\], which keeps out web pages using DNS rebinding\. Call http:\/\/127\.0\.0\.1:\d+\/__emulator from curl or a script, not from a web page\.$/,
+    },
+    {
+      name: "a name that starts with localhost",
+      headers: (port) => ({ host: `localhost.attacker.example:${port}` }),
+      error: /^the admin interface refuses a request with Host "localhost\.attacker\.example:\d+"/,
+    },
+    {
+      name: "a name that starts with 127.0.0.1",
+      headers: () => ({ host: "127.0.0.1.attacker.example" }),
+      error: /Host "127\.0\.0\.1\.attacker\.example"/,
+    },
+    {
+      name: "0.0.0.0, which some browsers route to loopback",
+      headers: (port) => ({ host: `0.0.0.0:${port}` }),
+      error: /Host "0\.0\.0\.0:\d+"/,
+    },
     { name: "an address outside 127.0.0.0/8", headers: () => ({ host: "128.0.0.1" }), error: /Host "128\.0\.0\.1"/ },
     { name: "a malformed address", headers: () => ({ host: "127.0.0.256" }), error: /Host "127\.0\.0\.256"/ },
-    { name: "a web page's Origin", headers: () => ({ origin: "https://attacker.example" }), error: /^the admin interface refuses a request with Origin "https:\/\/attacker\.example": browsers send it for web pages, and the admin interface has no authentication\. Call http:\/\/127\.0\.0\.1:\d+\/__emulator from curl or a script, not from a web page\.$/ },
+    {
+      name: "a web page's Origin",
+      headers: () => ({ origin: "https://attacker.example" }),
+      error:
+        /^the admin interface refuses a request with Origin "https:\/\/attacker\.example": browsers send it for web pages, and the admin interface has no authentication\. Call http:\/\/127\.0\.0\.1:\d+\/__emulator from curl or a script, not from a web page\.$/,
+    },
     { name: "the Origin of a sandboxed page", headers: () => ({ origin: "null" }), error: /Origin "null"/ },
-    { name: "its own origin, since it serves no page", headers: (port) => ({ origin: `http://127.0.0.1:${port}` }), error: /Origin "http:\/\/127\.0\.0\.1:\d+"/ },
-    { name: "Sec-Fetch-Site: cross-site", headers: () => ({ "sec-fetch-site": "cross-site" }), error: /^the admin interface refuses a request with Sec-Fetch-Site "cross-site": a browser made it for another site/ },
-    { name: "Sec-Fetch-Site: same-site (another port on this host)", headers: () => ({ "sec-fetch-site": "same-site" }), error: /Sec-Fetch-Site "same-site"/ },
+    {
+      name: "its own origin, since it serves no page",
+      headers: (port) => ({ origin: `http://127.0.0.1:${port}` }),
+      error: /Origin "http:\/\/127\.0\.0\.1:\d+"/,
+    },
+    {
+      name: "Sec-Fetch-Site: cross-site",
+      headers: () => ({ "sec-fetch-site": "cross-site" }),
+      error: /^the admin interface refuses a request with Sec-Fetch-Site "cross-site": a browser made it for another site/,
+    },
+    {
+      name: "Sec-Fetch-Site: same-site (another port on this host)",
+      headers: () => ({ "sec-fetch-site": "same-site" }),
+      error: /Sec-Fetch-Site "same-site"/,
+    },
   ])("refuses $name with 403 and says why", async ({ headers, error }) => {
     const reply = await adminRequest(emulator, { headers: headers(emulator.port) });
     expect(reply.status).toBe(403);
@@ -103,18 +137,26 @@ describe("who the admin interface answers", () => {
     });
     const [head = "", body = ""] = raw.split("\r\n\r\n");
     expect(head).toMatch(/^HTTP\/1\.1 403 /);
-    expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/^the admin interface refuses a request with no Host header: it only answers/) });
+    expect(JSON.parse(body)).toEqual({
+      error: expect.stringMatching(/^the admin interface refuses a request with no Host header: it only answers/),
+    });
   });
 });
 
 describe("refused admin requests change nothing", () => {
   test("admin refuses a rebinding Host header (regression: any Host was served, so a DNS-rebinding page could read and reset the emulator)", async () => {
-    const created = await callApi(emulator, { method: "POST", path: `/zones/${zoneId}/client_certificates`, body: { csr: csrPem, validity_days: 30 } });
+    const created = await callApi(emulator, {
+      method: "POST",
+      path: `/zones/${zoneId}/client_certificates`,
+      body: { csr: csrPem, validity_days: 30 },
+    });
     expect(created.status).toBe(200);
     const host = `rebind.attacker.example:${emulator.port}`;
 
     expect((await adminRequest(emulator, { method: "POST", path: "/reset", headers: { host } })).status).toBe(403);
-    expect((await adminRequest(emulator, { path: "/requests", headers: { host } })).body).toEqual({ error: expect.stringContaining("DNS rebinding") });
+    expect((await adminRequest(emulator, { path: "/requests", headers: { host } })).body).toEqual({
+      error: expect.stringContaining("DNS rebinding"),
+    });
     expect(emulator.certificates()).toHaveLength(1);
     expect(emulator.requests()).toHaveLength(1);
   });

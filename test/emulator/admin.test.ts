@@ -41,7 +41,11 @@ describe("the admin interface under /__emulator", () => {
   test("GET /state shows every certificate with its status, the CA and pending faults", async () => {
     const id = await create();
     emulator.injectFault({ route: "get", kind: "hang" });
-    const state = (await admin("GET", "/state")).json() as { certificates: StoredCertificate[]; faults: unknown[]; certificateAuthority: unknown };
+    const state = (await admin("GET", "/state")).json() as {
+      certificates: StoredCertificate[];
+      faults: unknown[];
+      certificateAuthority: unknown;
+    };
     expect(state.certificates).toEqual(emulator.certificates());
     expect(state.certificates[0]).toMatchObject({ id, zoneId, status: "active", resource: { id, status: "active" } });
     expect(state.faults).toEqual([{ route: "get", kind: "hang", remaining: 1 }]);
@@ -83,9 +87,12 @@ describe("the admin interface under /__emulator", () => {
     expect(again.json()).toEqual({ error: `the emulator has no certificate ${id}` });
   });
 
-  test("POST /faults queues one fault or several, with times as \"Infinity\"; DELETE /faults clears them", async () => {
+  test('POST /faults queues one fault or several, with times as "Infinity"; DELETE /faults clears them', async () => {
     expect((await admin("POST", "/faults", { route: "list", kind: "status", status: 502 })).status).toBe(201);
-    await admin("POST", "/faults", [{ route: "get", kind: "hang", times: "Infinity" }, { route: "create", kind: "reset" }]);
+    await admin("POST", "/faults", [
+      { route: "get", kind: "hang", times: "Infinity" },
+      { route: "create", kind: "reset" },
+    ]);
     expect(emulator.pendingFaults()).toEqual([
       { route: "list", kind: "status", status: 502, remaining: 1 },
       { route: "get", kind: "hang", times: Infinity, remaining: Infinity },

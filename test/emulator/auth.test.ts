@@ -59,13 +59,25 @@ describe("authentication", () => {
       name: "an Authorization header that is not a bearer token",
       call: { auth: "none", headers: { authorization: "Basic dXNlcjpwYXNz" } },
       status: 400,
-      errors: [{ code: 6003, message: "Invalid request headers", error_chain: [{ code: 6111, message: "Invalid format for Authorization header" }] }],
+      errors: [
+        {
+          code: 6003,
+          message: "Invalid request headers",
+          error_chain: [{ code: 6111, message: "Invalid format for Authorization header" }],
+        },
+      ],
     },
     {
       name: "a bearer scheme without a token",
       call: { auth: "none", headers: { authorization: "Bearer" } },
       status: 400,
-      errors: [{ code: 6003, message: "Invalid request headers", error_chain: [{ code: 6111, message: "Invalid format for Authorization header" }] }],
+      errors: [
+        {
+          code: 6003,
+          message: "Invalid request headers",
+          error_chain: [{ code: 6111, message: "Invalid format for Authorization header" }],
+        },
+      ],
     },
   ])("refuses $name with $status and no result", async ({ call, status, errors }) => {
     const reply = await callApi(emulator, { method: "POST", path: collection, body: { csr: "x", validity_days: 1 }, ...call });

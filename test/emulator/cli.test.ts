@@ -21,11 +21,27 @@ describe("parseCliArguments", () => {
     { name: "a flag beats the environment", argv: ["--port", "0"], env: { EMULATOR_PORT: "9001" }, want: { port: 0 } },
     {
       name: "delays, zones, CA directory and switches",
-      argv: ["--revocation-delay-ms", "50", "--reactivation-delay-ms", "20", "--zones", "a,b", "--ca-dir", "/tmp/ca", "--no-rate-limit", "--quiet"],
+      argv: [
+        "--revocation-delay-ms",
+        "50",
+        "--reactivation-delay-ms",
+        "20",
+        "--zones",
+        "a,b",
+        "--ca-dir",
+        "/tmp/ca",
+        "--no-rate-limit",
+        "--quiet",
+      ],
       env: {},
       want: { revocationDelayMs: 50, reactivationDelayMs: 20, zones: ["a", "b"], caDir: "/tmp/ca", rateLimit: false, quiet: true },
     },
-    { name: "BYO CA ids for hostname associations", argv: ["--mtls-certificates", "a, b"], env: {}, want: { mtlsCertificates: ["a", "b"] } },
+    {
+      name: "BYO CA ids for hostname associations",
+      argv: ["--mtls-certificates", "a, b"],
+      env: {},
+      want: { mtlsCertificates: ["a", "b"] },
+    },
   ])("reads $name", ({ argv, env, want }) => {
     expect(parseCliArguments(argv, env)).toMatchObject(want);
   });
@@ -70,7 +86,10 @@ describe("runCli", () => {
       expect(output).not.toContain("maybe-real-token");
       expect(output).toContain(`export CLOUDFLARE_API_TOKEN=${emulator?.token ?? ""}`);
       expect(output).toContain("(this shell's CLOUDFLARE_API_TOKEN is ignored and the emulator refuses it; the line above replaces it)");
-      const withShellToken = await callApi(emulator as Emulator, { path: `/zones/${"1".repeat(32)}/client_certificates`, auth: { token: "maybe-real-token" } });
+      const withShellToken = await callApi(emulator as Emulator, {
+        path: `/zones/${"1".repeat(32)}/client_certificates`,
+        auth: { token: "maybe-real-token" },
+      });
       expect(withShellToken.status).toBe(403);
       expect(withShellToken.text).not.toContain("maybe-real-token");
     } finally {
@@ -79,7 +98,9 @@ describe("runCli", () => {
   });
 
   test("never prints a token given with --token, which may be a real one", async () => {
-    const { emulator, output } = await run(["--port", "0", "--token", "user-chosen-token", "--quiet"], { CLOUDFLARE_API_TOKEN: "user-chosen-token" });
+    const { emulator, output } = await run(["--port", "0", "--token", "user-chosen-token", "--quiet"], {
+      CLOUDFLARE_API_TOKEN: "user-chosen-token",
+    });
     try {
       expect(emulator?.token).toBe("user-chosen-token");
       expect(output).not.toContain("user-chosen-token");
@@ -132,30 +153,36 @@ describe("runCli", () => {
 });
 
 describe("the emulator CLI process", () => {
-  test.each(["SIGINT", "SIGTERM"] as const)("serves until %s, then exits 0", async (signal) => {
-    const child = spawnTypeScript(join(__dirname, "..", "..", "emulator", "cli.ts"), ["--port", "0", "--quiet"], {
-      env: { PATH: process.env["PATH"] ?? "" },
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    try {
-      const [baseUrl, token] = await new Promise<[string, string]>((resolve, reject) => {
-        child.stdout.on("data", () => {
-          const baseUrlLine = /export CLOUDFLARE_BASE_URL=(\S+)/.exec(stdout)?.[1];
-          const tokenLine = /export CLOUDFLARE_API_TOKEN=(\S+)/.exec(stdout)?.[1];
-          if (baseUrlLine !== undefined && tokenLine !== undefined) resolve([baseUrlLine, tokenLine]);
-        });
-        void exited.then((code) => reject(new Error(`the CLI exited early with ${code}: ${stdout}`)));
+  test.each(["SIGINT", "SIGTERM"] as const)(
+    "serves until %s, then exits 0",
+    async (signal) => {
+      const child = spawnTypeScript(join(__dirname, "..", "..", "emulator", "cli.ts"), ["--port", "0", "--quiet"], {
+        env: { PATH: process.env["PATH"] ?? "" },
       });
-      const reply = await fetch(`${baseUrl}/zones/${"1".repeat(32)}/client_certificates`, { headers: { authorization: `Bearer ${token}` } });
-      expect(reply.status).toBe(200);
-      child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(stdout).toContain(`${signal}: stopping`);
-    } finally {
-      child.kill("SIGKILL");
-    }
-    // Compiling and starting a TypeScript child takes seconds on a loaded 2-core machine: a limit, not a measurement.
-  }, 60_000);
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      try {
+        const [baseUrl, token] = await new Promise<[string, string]>((resolve, reject) => {
+          child.stdout.on("data", () => {
+            const baseUrlLine = /export CLOUDFLARE_BASE_URL=(\S+)/.exec(stdout)?.[1];
+            const tokenLine = /export CLOUDFLARE_API_TOKEN=(\S+)/.exec(stdout)?.[1];
+            if (baseUrlLine !== undefined && tokenLine !== undefined) resolve([baseUrlLine, tokenLine]);
+          });
+          void exited.then((code) => reject(new Error(`the CLI exited early with ${code}: ${stdout}`)));
+        });
+        const reply = await fetch(`${baseUrl}/zones/${"1".repeat(32)}/client_certificates`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(reply.status).toBe(200);
+        child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(stdout).toContain(`${signal}: stopping`);
+      } finally {
+        child.kill("SIGKILL");
+      }
+      // Compiling and starting a TypeScript child takes seconds on a loaded 2-core machine: a limit, not a measurement.
+    },
+    60_000,
+  );
 });

@@ -93,7 +93,8 @@ describe("POST /zones/:zone_id/client_certificates", () => {
 
   test("stores the certificate so that GET, list and the emulator's state all show it", async () => {
     const { csrPem } = await generateCsr({ commonName: "stored.example.com" });
-    const created = (await callApi(emulator, { method: "POST", path: collection, body: { csr: csrPem, validity_days: 30 } })).envelope.result;
+    const created = (await callApi(emulator, { method: "POST", path: collection, body: { csr: csrPem, validity_days: 30 } })).envelope
+      .result;
     const fetched = (await callApi(emulator, { path: `${collection}/${created?.id ?? ""}` })).envelope.result;
     const listed = (await callApi(emulator, { path: collection })).envelope.result as unknown as unknown[];
     expect(fetched).toEqual(created);
@@ -113,7 +114,11 @@ describe("POST /zones/:zone_id/client_certificates rejects bad input with 400 an
     const base64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
     const der = Buffer.from(base64, "base64");
     der[der.length - 1] = (der[der.length - 1] ?? 0) ^ 0x01;
-    const body = der.toString("base64").match(/.{1,64}/g)?.join("\n") ?? "";
+    const body =
+      der
+        .toString("base64")
+        .match(/.{1,64}/g)
+        ?.join("\n") ?? "";
     return `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`;
   };
 
@@ -136,8 +141,18 @@ describe("POST /zones/:zone_id/client_certificates rejects bad input with 400 an
       message: /not a PKCS#10 certificate request/,
     },
     { name: "two CSRs", body: () => ({ csr: validCsr + validCsr, validity_days: 30 }), code: 1402, message: /more than one/ },
-    { name: "a literal \\n instead of newlines", body: () => ({ csr: validCsr.replace(/\n/g, "\\n"), validity_days: 30 }), code: 1402, message: /base64/ },
-    { name: "a bad self-signature", body: () => ({ csr: tamper(validCsr), validity_days: 30 }), code: 1403, message: /signature is invalid/ },
+    {
+      name: "a literal \\n instead of newlines",
+      body: () => ({ csr: validCsr.replace(/\n/g, "\\n"), validity_days: 30 }),
+      code: 1402,
+      message: /base64/,
+    },
+    {
+      name: "a bad self-signature",
+      body: () => ({ csr: tamper(validCsr), validity_days: 30 }),
+      code: 1403,
+      message: /signature is invalid/,
+    },
     {
       name: "an RSA 1024 key",
       body: async () => ({ csr: (await generateCsr({ commonName: "weak.example.com", algorithm: "RSA-1024" })).csrPem, validity_days: 30 }),
@@ -155,7 +170,12 @@ describe("POST /zones/:zone_id/client_certificates rejects bad input with 400 an
     { name: "negative validity_days", body: () => ({ csr: validCsr, validity_days: -1 }), code: 1404, message: /positive integer/ },
     { name: "fractional validity_days", body: () => ({ csr: validCsr, validity_days: 1.5 }), code: 1404, message: /positive integer/ },
     { name: "validity_days as a string", body: () => ({ csr: validCsr, validity_days: "365" }), code: 1404, message: /positive integer/ },
-    { name: "validity past the year 9999", body: () => ({ csr: validCsr, validity_days: 3_000_000 }), code: 1404, message: /validity_days/ },
+    {
+      name: "validity past the year 9999",
+      body: () => ({ csr: validCsr, validity_days: 3_000_000 }),
+      code: 1404,
+      message: /validity_days/,
+    },
   ];
 
   test.each(cases)("$name: code $code", async ({ body, code, message }) => {

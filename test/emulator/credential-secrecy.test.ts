@@ -7,16 +7,39 @@ const collection = `/zones/${"1".repeat(32)}/client_certificates`;
 
 const calls: { name: string; call: Partial<ApiCall>; status: number; credential: PresentedCredential }[] = [
   { name: "the accepted token", call: { auth: { token: accepted.token } }, status: 200, credential: "token" },
-  { name: "the accepted key and email", call: { auth: { apiKey: accepted.apiKey, email: accepted.email } }, status: 200, credential: "api-key" },
+  {
+    name: "the accepted key and email",
+    call: { auth: { apiKey: accepted.apiKey, email: accepted.email } },
+    status: 200,
+    credential: "api-key",
+  },
   { name: "a wrong token", call: { auth: { token: "presented-secret-token" } }, status: 403, credential: "rejected" },
   { name: "a wrong key", call: { auth: { apiKey: "presented-secret-key", email: accepted.email } }, status: 403, credential: "rejected" },
-  { name: "a wrong email", call: { auth: { apiKey: accepted.apiKey, email: "presented-secret@example.com" } }, status: 403, credential: "rejected" },
-  { name: "a Basic Authorization header", call: { auth: "none", headers: { authorization: "Basic presented-secret-basic" } }, status: 400, credential: "rejected" },
-  { name: "a key without an email", call: { auth: "none", headers: { "x-auth-key": "presented-secret-lone-key" } }, status: 400, credential: "none" },
+  {
+    name: "a wrong email",
+    call: { auth: { apiKey: accepted.apiKey, email: "presented-secret@example.com" } },
+    status: 403,
+    credential: "rejected",
+  },
+  {
+    name: "a Basic Authorization header",
+    call: { auth: "none", headers: { authorization: "Basic presented-secret-basic" } },
+    status: 400,
+    credential: "rejected",
+  },
+  {
+    name: "a key without an email",
+    call: { auth: "none", headers: { "x-auth-key": "presented-secret-lone-key" } },
+    status: 400,
+    credential: "none",
+  },
   { name: "no credentials", call: { auth: "none" }, status: 400, credential: "none" },
   {
     name: "the accepted token with a cookie and a proxy credential",
-    call: { auth: { token: accepted.token }, headers: { cookie: "session=presented-secret-cookie", "proxy-authorization": "Basic presented-secret-proxy" } },
+    call: {
+      auth: { token: accepted.token },
+      headers: { cookie: "session=presented-secret-cookie", "proxy-authorization": "Basic presented-secret-proxy" },
+    },
     status: 200,
     credential: "token",
   },

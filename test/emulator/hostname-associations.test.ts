@@ -24,7 +24,9 @@ const put = (body: unknown) => callApi<Hostnames>(emulator, { method: "PUT", pat
 describe("hostname associations", () => {
   test("start empty, and a PUT replaces the whole list of the managed CA", async () => {
     expect((await get()).envelope).toEqual({ success: true, errors: [], messages: [], result: { hostnames: [] } });
-    expect((await put({ hostnames: ["a.example.com", "b.example.com"] })).envelope.result).toEqual({ hostnames: ["a.example.com", "b.example.com"] });
+    expect((await put({ hostnames: ["a.example.com", "b.example.com"] })).envelope.result).toEqual({
+      hostnames: ["a.example.com", "b.example.com"],
+    });
     expect((await put({ hostnames: ["c.example.com"] })).envelope.result).toEqual({ hostnames: ["c.example.com"] });
     expect((await get()).envelope.result).toEqual({ hostnames: ["c.example.com"] });
     expect((await put({ hostnames: [] })).envelope.result).toEqual({ hostnames: [] });
@@ -42,7 +44,9 @@ describe("hostname associations", () => {
   });
 
   test("keeps a duplicate once, in the order given", async () => {
-    expect((await put({ hostnames: ["b.example.com", "a.example.com", "b.example.com"] })).envelope.result).toEqual({ hostnames: ["b.example.com", "a.example.com"] });
+    expect((await put({ hostnames: ["b.example.com", "a.example.com", "b.example.com"] })).envelope.result).toEqual({
+      hostnames: ["b.example.com", "a.example.com"],
+    });
   });
 
   test("treats an absent hostnames field as an empty list", async () => {
@@ -67,7 +71,12 @@ describe("hostname associations", () => {
     { name: "a hostname with a space", body: { hostnames: ["a b.example.com"] }, status: 400, code: 1420 },
     { name: "a hostname with a quote", body: { hostnames: ['a".example.com'] }, status: 400, code: 1420 },
     { name: "a label over 63 characters", body: { hostnames: [`${"a".repeat(64)}.example.com`] }, status: 400, code: 1420 },
-    { name: "an unknown BYO CA", body: { hostnames: [], mtls_certificate_id: "11111111111111111111111111111111" }, status: 404, code: 1422 },
+    {
+      name: "an unknown BYO CA",
+      body: { hostnames: [], mtls_certificate_id: "11111111111111111111111111111111" },
+      status: 404,
+      code: 1422,
+    },
     { name: "a BYO CA id that is not a string", body: { hostnames: [], mtls_certificate_id: 7 }, status: 400, code: 1421 },
     { name: "a body that is not an object", body: "[]", status: 400, code: 1400 },
   ])("PUT with $name answers $status / $code and changes nothing", async ({ body, status, code }) => {

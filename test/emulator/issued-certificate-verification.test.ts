@@ -80,8 +80,21 @@ describe("a CA supplied by the caller", () => {
   test("signs instead of the generated one; an ECDSA CA reports ECDSAWithSHA256", async () => {
     const key = await openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]);
     const certificate = await openssl(
-      ["req", "-x509", "-new", "-key", "{dir}/key.pem", "-subj", "/CN=Cloudflare Managed CA for account", "-days", "30",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+      [
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "{dir}/key.pem",
+        "-subj",
+        "/CN=Cloudflare Managed CA for account",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+      ],
       { "key.pem": key.stdout },
     );
     expect(certificate.code).toBe(0);

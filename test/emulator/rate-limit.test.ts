@@ -60,13 +60,17 @@ describe("rate limiting", () => {
       expect([await statusAfter(0), await statusAfter(30_000), await statusAfter(29_999)]).toEqual([200, 200, 429]);
       emulator.reset();
       // The first request leaves the window at 60 s; the second is still in it.
-      expect([await statusAfter(0), await statusAfter(30_000), await statusAfter(30_000), await statusAfter(0)]).toEqual([200, 200, 200, 429]);
+      expect([await statusAfter(0), await statusAfter(30_000), await statusAfter(30_000), await statusAfter(0)]).toEqual([
+        200, 200, 200, 429,
+      ]);
     });
   });
 
   test("can be switched off, and reset() forgets a block", async () => {
     await withEmulator({ rateLimit: false }, async (emulator) => {
-      const statuses = await Promise.all(Array.from({ length: 50 }, () => callApi(emulator, { path: collection }).then((reply) => reply.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, () => callApi(emulator, { path: collection }).then((reply) => reply.status)),
+      );
       expect(new Set(statuses)).toEqual(new Set([200]));
     });
     await withEmulator({ rateLimit: { maxRequests: 1, windowMs: 60_000, blockMs: 60_000 } }, async (emulator) => {

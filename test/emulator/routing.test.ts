@@ -78,7 +78,11 @@ describe("routing", () => {
   });
 
   test("refuses a body over 1 MiB with 413", async () => {
-    const reply = await callApi(emulator, { method: "POST", path: `/zones/${zoneId}/client_certificates`, body: "x".repeat(1024 * 1024 + 1) });
+    const reply = await callApi(emulator, {
+      method: "POST",
+      path: `/zones/${zoneId}/client_certificates`,
+      body: "x".repeat(1024 * 1024 + 1),
+    });
     expect(reply.status).toBe(413);
     expect(reply.envelope.success).toBe(false);
   });

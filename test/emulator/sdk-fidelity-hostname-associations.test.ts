@@ -21,7 +21,10 @@ beforeEach(() => emulator.reset());
 describe("the official cloudflare SDK's certificateAuthorities.hostnameAssociations against the emulator", () => {
   test("update replaces and get reads the managed CA's hostnames", async () => {
     expect(await client.certificateAuthorities.hostnameAssociations.get({ zone_id })).toEqual({ hostnames: [] });
-    const updated = await client.certificateAuthorities.hostnameAssociations.update({ zone_id, hostnames: ["a.example.com", "b.example.com"] });
+    const updated = await client.certificateAuthorities.hostnameAssociations.update({
+      zone_id,
+      hostnames: ["a.example.com", "b.example.com"],
+    });
     expect(updated).toEqual({ hostnames: ["a.example.com", "b.example.com"] });
     await client.certificateAuthorities.hostnameAssociations.update({ zone_id, hostnames: ["b.example.com"] });
     expect(await client.certificateAuthorities.hostnameAssociations.get({ zone_id })).toEqual({ hostnames: ["b.example.com"] });
@@ -35,7 +38,9 @@ describe("the official cloudflare SDK's certificateAuthorities.hostnameAssociati
 
   test("a BYO CA travels as mtls_certificate_id: in the body of update and the query of get", async () => {
     await client.certificateAuthorities.hostnameAssociations.update({ zone_id, hostnames: ["byo.example.com"], mtls_certificate_id });
-    expect(await client.certificateAuthorities.hostnameAssociations.get({ zone_id, mtls_certificate_id })).toEqual({ hostnames: ["byo.example.com"] });
+    expect(await client.certificateAuthorities.hostnameAssociations.get({ zone_id, mtls_certificate_id })).toEqual({
+      hostnames: ["byo.example.com"],
+    });
     expect(await client.certificateAuthorities.hostnameAssociations.get({ zone_id })).toEqual({ hostnames: [] });
     const [put, read] = emulator.requests();
     expect(put?.body).toEqual({ hostnames: ["byo.example.com"], mtls_certificate_id });

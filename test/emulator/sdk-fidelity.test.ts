@@ -43,9 +43,24 @@ describe("the official cloudflare SDK against the emulator", () => {
     expect(fetched).toEqual(created);
     expect(Object.keys(fetched).sort()).toEqual(
       [
-        "certificate", "certificate_authority", "common_name", "country", "csr", "expires_on", "fingerprint_sha256", "id",
-        "issued_on", "location", "organization", "organizational_unit", "serial_number", "signature", "ski", "state",
-        "status", "validity_days",
+        "certificate",
+        "certificate_authority",
+        "common_name",
+        "country",
+        "csr",
+        "expires_on",
+        "fingerprint_sha256",
+        "id",
+        "issued_on",
+        "location",
+        "organization",
+        "organizational_unit",
+        "serial_number",
+        "signature",
+        "ski",
+        "state",
+        "status",
+        "validity_days",
       ].sort(),
     );
   });
@@ -116,13 +131,17 @@ describe("the official cloudflare SDK against the emulator", () => {
   });
 
   test("raises BadRequestError for a CSR that does not parse", async () => {
-    const error = await client.clientCertificates.create({ zone_id, csr: "nonsense", validity_days: 30 }).catch((caught: unknown) => caught);
+    const error = await client.clientCertificates
+      .create({ zone_id, csr: "nonsense", validity_days: 30 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).errors.map((entry) => entry.code)).toEqual([1402]);
   });
 
   test("raises PermissionDeniedError with code 10000 for a wrong token", async () => {
-    const error = await sdk({ apiToken: "wrong-token" }).clientCertificates.get(missingId, { zone_id }).catch((caught: unknown) => caught);
+    const error = await sdk({ apiToken: "wrong-token" })
+      .clientCertificates.get(missingId, { zone_id })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect((error as PermissionDeniedError).errors).toEqual([{ code: 10000, message: "Authentication error" }]);
   });

@@ -68,10 +68,7 @@ export async function generateCsr(options: GenerateCsrOptions): Promise<Generate
   const algorithm = options.algorithm ?? "ECDSA-P256";
   const keys = options.freshKey === true ? await generateKeyPair(algorithm) : await keyPairFor(algorithm);
   const name = new x509.Name(subjectToX509Name(options));
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-    { name, keys, signingAlgorithm: PARAMETERS[algorithm].sign },
-    webcrypto,
-  );
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: PARAMETERS[algorithm].sign }, webcrypto);
   const lineEnding = options.lineEnding ?? "\n";
   const spki = await webcrypto.subtle.exportKey("spki", keys.publicKey);
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);

@@ -44,7 +44,10 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-const refusal = (message: string): Answer => ({ status: 400, body: { success: false, errors: [{ code: 1100, message }], messages: [], result: null } });
+const refusal = (message: string): Answer => ({
+  status: 400,
+  body: { success: false, errors: [{ code: 1100, message }], messages: [], result: null },
+});
 
 async function handle(upstream: Emulator, request: IncomingMessage, refuseEveryCreate: boolean): Promise<Answer> {
   const chunks: Buffer[] = [];
@@ -58,7 +61,13 @@ async function handle(upstream: Emulator, request: IncomingMessage, refuseEveryC
   if (method === "POST" && collection && refuseEveryCreate) return refusal("Invalid CSR");
   if (method === "POST" && collection) {
     const csr = (JSON.parse(body || "{}") as { csr?: unknown }).csr;
-    const key = typeof csr === "string" ? await inspectCsr(csr).then((facts) => facts.keyDescription, () => undefined) : undefined;
+    const key =
+      typeof csr === "string"
+        ? await inspectCsr(csr).then(
+            (facts) => facts.keyDescription,
+            () => undefined,
+          )
+        : undefined;
     if (key?.startsWith("ECDSA") === true) return refusal("Invalid CSR: only RSA keys are supported");
   }
   if (method === "GET" && collection) {

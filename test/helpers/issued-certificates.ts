@@ -5,7 +5,12 @@ import { startEmulator } from "../../emulator";
  * Real certificates for `csr` (issued by a throwaway emulator), for scripted servers to replay:
  * `ids` are 32-hex Cloudflare ids and every field passes the provider's validation.
  */
-export async function issueRealCertificates(zoneId: string, csr: string, count: number, validityDays = 90): Promise<ApiClientCertificate[]> {
+export async function issueRealCertificates(
+  zoneId: string,
+  csr: string,
+  count: number,
+  validityDays = 90,
+): Promise<ApiClientCertificate[]> {
   const emulator = await startEmulator({ rateLimit: false });
   try {
     const client = new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } });

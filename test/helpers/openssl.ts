@@ -14,10 +14,14 @@ export async function openssl(
   try {
     await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(dir, name), content)));
     return await new Promise((resolve) => {
-      execFile(OPENSSL, args.map((arg) => arg.replaceAll("{dir}", dir)), (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      });
+      execFile(
+        OPENSSL,
+        args.map((arg) => arg.replaceAll("{dir}", dir)),
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,10 @@ export interface RawServer {
  * Runs `body` against a server on a free local port that answers with `handler`, and always closes it
  * (dropping open connections, so a server still streaming does not keep the test waiting).
  */
-export async function withRawServer<T>(handler: (request: IncomingMessage, response: ServerResponse) => void, body: (server: RawServer) => Promise<T>): Promise<T> {
+export async function withRawServer<T>(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  body: (server: RawServer) => Promise<T>,
+): Promise<T> {
   const requests: string[] = [];
   const server = createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
@@ -29,7 +32,8 @@ export async function withRawServer<T>(handler: (request: IncomingMessage, respo
     return await body({
       baseUrl,
       requests,
-      client: (options = {}) => new CloudflareClient({ ...options, connection: { credentials: { apiToken: "t" }, baseUrl }, sleep: async () => undefined }),
+      client: (options = {}) =>
+        new CloudflareClient({ ...options, connection: { credentials: { apiToken: "t" }, baseUrl }, sleep: async () => undefined }),
     });
   } finally {
     server.closeAllConnections();
@@ -39,7 +43,13 @@ export async function withRawServer<T>(handler: (request: IncomingMessage, respo
 
 /** A Cloudflare v4 success envelope. */
 export function successEnvelope(result: unknown, resultInfo?: Record<string, unknown>): string {
-  return JSON.stringify({ success: true, errors: [], messages: [], result, ...(resultInfo === undefined ? {} : { result_info: resultInfo }) });
+  return JSON.stringify({
+    success: true,
+    errors: [],
+    messages: [],
+    result,
+    ...(resultInfo === undefined ? {} : { result_info: resultInfo }),
+  });
 }
 
 /** A valid API certificate whose id is `index` in 32 hex digits. */

@@ -22,7 +22,9 @@ export async function listAllCertificates(api: RawApi, query: Record<string, str
     if (answer.status !== 200 || !Array.isArray(answer.result)) {
       throw new Error(`listing the zone's client certificates: ${describeAnswer(answer)} ${answer.messages.join("; ")}`);
     }
-    const certificates = (answer.result as unknown[]).filter((item): item is RawCertificate => certificateOf({ ...answer, result: item }) !== undefined);
+    const certificates = (answer.result as unknown[]).filter(
+      (item): item is RawCertificate => certificateOf({ ...answer, result: item }) !== undefined,
+    );
     all.push(...certificates);
     const totalPages = (answer.resultInfo as { total_pages?: unknown } | undefined)?.total_pages;
     if (answer.result.length < PAGE_SIZE || (typeof totalPages === "number" && page >= totalPages)) break;
@@ -66,7 +68,10 @@ async function listSweepable(api: RawApi): Promise<RawCertificate[]> {
   try {
     return await listAllCertificates(api);
   } catch {
-    const [unfiltered, reactivating] = await Promise.all([listAllCertificates(api, {}), listAllCertificates(api, { status: "pending_reactivation" })]);
+    const [unfiltered, reactivating] = await Promise.all([
+      listAllCertificates(api, {}),
+      listAllCertificates(api, { status: "pending_reactivation" }),
+    ]);
     const seen = new Set(unfiltered.map((certificate) => certificate.id));
     return [...unfiltered, ...reactivating.filter((certificate) => !seen.has(certificate.id))];
   }

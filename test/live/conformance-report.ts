@@ -27,7 +27,14 @@ export interface ConformanceReport {
   readonly api: string;
   readonly zoneId: string;
   readonly commonNamePrefix: string;
-  readonly summary: { readonly same: number; readonly differs: number; readonly notObserved: number; readonly stepsPassed: number; readonly stepsFailed: number; readonly stepsNotRun: number };
+  readonly summary: {
+    readonly same: number;
+    readonly differs: number;
+    readonly notObserved: number;
+    readonly stepsPassed: number;
+    readonly stepsFailed: number;
+    readonly stepsNotRun: number;
+  };
   readonly rows: readonly ConformanceRow[];
   readonly steps: readonly StepResult[];
   readonly cleanup: readonly SweepAction[];
@@ -91,17 +98,27 @@ export function renderMarkdown(report: ConformanceReport): string {
     "",
     "| behaviour | basis | probe | emulator | this API | verdict | exact answer |",
     "|---|---|---|---|---|---|---|",
-    ...report.rows.map((row) => `| \`${row.id}\` | ${row.basis} | ${cell(row.probe)} | ${cell(row.emulator)} | ${cell(row.observed ?? "—")} | ${row.verdict === "same" ? "same" : `**${row.verdict}**`} | ${cell(row.detail)} |`),
+    ...report.rows.map(
+      (row) =>
+        `| \`${row.id}\` | ${row.basis} | ${cell(row.probe)} | ${cell(row.emulator)} | ${cell(row.observed ?? "—")} | ${row.verdict === "same" ? "same" : `**${row.verdict}**`} | ${cell(row.detail)} |`,
+    ),
     "",
     "## Lifecycle through the real Pulumi engine",
     "",
     "| step | result | seconds | detail |",
     "|---|---|---|---|",
-    ...report.steps.map((step) => `| ${cell(step.name)} | ${step.result === "passed" ? "passed" : `**${step.result}**`} | ${step.seconds} | ${cell(step.detail)} |`),
+    ...report.steps.map(
+      (step) =>
+        `| ${cell(step.name)} | ${step.result === "passed" ? "passed" : `**${step.result}**`} | ${step.seconds} | ${cell(step.detail)} |`,
+    ),
     "",
     "## Cleanup",
     "",
-    ...(report.cleanup.length === 0 ? ["Nothing was left to revoke."] : report.cleanup.map((action) => `- ${action.action} \`${action.id}\` ${cell(action.commonName)} (was ${action.status}; ${cell(action.detail)})`)),
+    ...(report.cleanup.length === 0
+      ? ["Nothing was left to revoke."]
+      : report.cleanup.map(
+          (action) => `- ${action.action} \`${action.id}\` ${cell(action.commonName)} (was ${action.status}; ${cell(action.detail)})`,
+        )),
     ...(report.problems.length === 0 ? [] : ["", "## Problems", "", ...report.problems.map((problem) => `- ${cell(problem)}`)]),
     "",
   ];

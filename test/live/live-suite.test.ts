@@ -23,7 +23,10 @@ interface Run {
 function runSuite(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CLOUDFLARE_")));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, "dist", "test", "live", "run.js"), ...args], { cwd: repo, env: { ...inherited, ...env } });
+    const child = spawn(process.execPath, [join(repo, "dist", "test", "live", "run.js"), ...args], {
+      cwd: repo,
+      env: { ...inherited, ...env },
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -74,7 +77,9 @@ test("against an API with other undocumented choices it reports each difference 
     });
     expect({ code, output }).toMatchObject({ code: 0 });
     const { json, text, markdown } = readReport(reportDir);
-    const differs = Object.fromEntries(json.rows.filter((row) => row.verdict === "differs").map((row) => [row.id, `${row.emulator} -> ${row.observed}`]));
+    const differs = Object.fromEntries(
+      json.rows.filter((row) => row.verdict === "differs").map((row) => [row.id, `${row.emulator} -> ${row.observed}`]),
+    );
     expect(differs).toEqual({
       "create.ecdsa-p256": "200 active -> 400 [1100]",
       "create.ecdsa-p384": "200 active -> 400 [1100]",
@@ -88,13 +93,19 @@ test("against an API with other undocumented choices it reports each difference 
       "list.per-page-above-max": "400 [1409] -> 200",
       "reactivate.pending-revocation": "200 pending_reactivation -> 200 active",
     });
-    expect(json.rows.find((row) => row.id === "create.ecdsa-p256")?.detail).toBe('HTTP 400 errors: 1100 "Invalid CSR: only RSA keys are supported"');
+    expect(json.rows.find((row) => row.id === "create.ecdsa-p256")?.detail).toBe(
+      'HTTP 400 errors: 1100 "Invalid CSR: only RSA keys are supported"',
+    );
     // ECDSA was refused, so the stack declared only the RSA key.
     expect(json.steps[0]?.name).toBe("up issues one certificate per key type (RSA_2048)");
     expect(json.steps.map((step) => step.result)).toEqual(Array(6).fill("passed"));
     expect(markdown).toContain("| **differs** |");
     for (const written of [text, markdown, output]) expect(written).not.toContain(emulator.token);
-    expect(emulator.certificates(zoneId).filter((certificate) => certificate.status === "active" || certificate.status === "pending_reactivation")).toEqual([]);
+    expect(
+      emulator
+        .certificates(zoneId)
+        .filter((certificate) => certificate.status === "active" || certificate.status === "pending_reactivation"),
+    ).toEqual([]);
   } finally {
     await api.close();
     await emulator.close();
@@ -112,7 +123,9 @@ test("when the documented case breaks (an RSA 2048 CSR refused) it stops, exits 
     });
     expect({ code, output }).toMatchObject({ code: 1 });
     const { json } = readReport(reportDir);
-    expect(json.problems).toEqual(['the run stopped: Cloudflare did not issue a certificate for an RSA 2048 CSR, the documented case: HTTP 400 errors: 1100 "Invalid CSR"']);
+    expect(json.problems).toEqual([
+      'the run stopped: Cloudflare did not issue a certificate for an RSA 2048 CSR, the documented case: HTTP 400 errors: 1100 "Invalid CSR"',
+    ]);
     expect(json.rows.find((row) => row.id === "create.rsa-2048")).toMatchObject({ observed: "400 [1100]", verdict: "differs" });
     expect(json.steps).toEqual([]);
     expect(emulator.certificates(zoneId)).toEqual([]);

@@ -26,7 +26,9 @@ export class LiveTarget {
   /** The API as a report may name it: the real Cloudflare API, or the host of another base URL. */
   describe(): string {
     const url = new URL(this.baseUrl);
-    return this.baseUrl.replace(/\/+$/, "") === DEFAULT_BASE_URL ? "Cloudflare (api.cloudflare.com)" : `${url.protocol}//${url.host}${url.pathname}`;
+    return this.baseUrl.replace(/\/+$/, "") === DEFAULT_BASE_URL
+      ? "Cloudflare (api.cloudflare.com)"
+      : `${url.protocol}//${url.host}${url.pathname}`;
   }
 }
 
@@ -37,12 +39,14 @@ export type TargetResolution = { target: LiveTarget } | { skip: string } | { err
 export function targetFromEnvironment(env: NodeJS.ProcessEnv = process.env): TargetResolution {
   const token = env["CLOUDFLARE_API_TOKEN"]?.trim() ?? "";
   const zoneId = env["CLOUDFLARE_ZONE_ID"]?.trim() ?? "";
-  const missing = [token === "" ? "CLOUDFLARE_API_TOKEN" : undefined, zoneId === "" ? "CLOUDFLARE_ZONE_ID" : undefined].filter((name) => name !== undefined);
+  const missing = [token === "" ? "CLOUDFLARE_API_TOKEN" : undefined, zoneId === "" ? "CLOUDFLARE_ZONE_ID" : undefined].filter(
+    (name) => name !== undefined,
+  );
   if (missing.length > 0) {
     return {
       skip:
         `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set. The live suite issues and revokes real client ` +
-        "certificates in a zone: set CLOUDFLARE_API_TOKEN (\"SSL and Certificates Write\" on the zone) and CLOUDFLARE_ZONE_ID, " +
+        'certificates in a zone: set CLOUDFLARE_API_TOKEN ("SSL and Certificates Write" on the zone) and CLOUDFLARE_ZONE_ID, ' +
         "or run it against the local emulator with `npm run test:live -- --emulator`",
     };
   }

@@ -74,7 +74,8 @@ export async function probeBeforeStack(
   const createdA = await create(rsaA.csrPem);
   record("create.rsa-2048", createdA);
   const a = certificateOf(createdA);
-  if (a === undefined) throw new Error(`Cloudflare did not issue a certificate for an RSA 2048 CSR, the documented case: ${answerDetail(createdA)}`);
+  if (a === undefined)
+    throw new Error(`Cloudflare did not issue a certificate for an RSA 2048 CSR, the documented case: ${answerDetail(createdA)}`);
   observations.push({ id: "create.signature", observed: a.signature ?? "(absent)", detail: `signature of certificate ${a.id}` });
   const lineEndings = a.csr === undefined ? "(no csr)" : a.csr.includes("\r\n") ? "CRLF" : "LF";
   observations.push({ id: "create.csr-line-endings", observed: lineEndings, detail: `csr of certificate ${a.id}, sent with LF` });
@@ -84,7 +85,10 @@ export async function probeBeforeStack(
   if (b === undefined) throw new Error(`a second RSA 2048 create failed: ${answerDetail(createdB)}`);
 
   const acceptedKeyAlgorithms: KeyAlgorithm[] = ["RSA_2048"];
-  for (const [id, keyAlgorithm, generated] of [["create.ecdsa-p256", "ECDSA_P256", p256], ["create.ecdsa-p384", "ECDSA_P384", p384]] as const) {
+  for (const [id, keyAlgorithm, generated] of [
+    ["create.ecdsa-p256", "ECDSA_P256", p256],
+    ["create.ecdsa-p384", "ECDSA_P384", p384],
+  ] as const) {
     const answer = await create(generated.csrPem);
     record(id, answer);
     const certificate = certificateOf(answer);
@@ -110,7 +114,11 @@ export async function probeBeforeStack(
   observations.push(await observeDefaultStatus(api, a.id));
   const firstPage = await api.call("GET", "");
   const perPage = (firstPage.resultInfo as { per_page?: unknown } | undefined)?.per_page;
-  observations.push({ id: "list.per-page-default", observed: firstPage.status === 200 ? String(perPage ?? "(no result_info.per_page)") : describeAnswer(firstPage), detail: answerDetail(firstPage) });
+  observations.push({
+    id: "list.per-page-default",
+    observed: firstPage.status === 200 ? String(perPage ?? "(no result_info.per_page)") : describeAnswer(firstPage),
+    detail: answerDetail(firstPage),
+  });
   record("list.per-page-below-min", await api.call("GET", "", { query: { per_page: PER_PAGE_PROBES.belowMin } }));
   record("list.per-page-min", await api.call("GET", "", { query: { per_page: PER_PAGE_PROBES.min } }));
   record("list.per-page-max", await api.call("GET", "", { query: { per_page: PER_PAGE_PROBES.max } }));
@@ -168,7 +176,9 @@ export async function probeRevoked(
     await sleep(Math.min(5_000, Math.max(0, deadline - Date.now())));
   }
   if (target === undefined) {
-    const earlier = (await listAllCertificates(api, { status: "revoked" })).find((certificate) => (certificate.common_name ?? "").startsWith(prefix));
+    const earlier = (await listAllCertificates(api, { status: "revoked" })).find((certificate) =>
+      (certificate.common_name ?? "").startsWith(prefix),
+    );
     target = earlier?.id;
   }
   if (target === undefined) {

@@ -32,12 +32,17 @@ export class RawApi {
     path: string,
     options: { query?: Record<string, string | number>; body?: unknown; token?: string } = {},
   ): Promise<RawAnswer> {
-    const url = new URL(`${this.target.baseUrl.replace(/\/+$/, "")}/zones/${this.target.zoneId}/client_certificates${path === "" ? "" : `/${path}`}`);
+    const url = new URL(
+      `${this.target.baseUrl.replace(/\/+$/, "")}/zones/${this.target.zoneId}/client_certificates${path === "" ? "" : `/${path}`}`,
+    );
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, String(value));
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${options.token ?? this.target.token}`, ...(options.body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${options.token ?? this.target.token}`,
+          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+        },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: AbortSignal.timeout(30_000),
       });
@@ -57,7 +62,14 @@ function parseAnswer(status: number, text: string): RawAnswer {
   try {
     body = JSON.parse(text);
   } catch {
-    return { status, success: undefined, codes: [], messages: [`(not JSON: ${text.slice(0, 200)})`], result: undefined, resultInfo: undefined };
+    return {
+      status,
+      success: undefined,
+      codes: [],
+      messages: [`(not JSON: ${text.slice(0, 200)})`],
+      result: undefined,
+      resultInfo: undefined,
+    };
   }
   const envelope = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   const errors = Array.isArray(envelope["errors"]) ? (envelope["errors"] as unknown[]) : [];
@@ -66,7 +78,9 @@ function parseAnswer(status: number, text: string): RawAnswer {
   for (const entry of errors) {
     const { code, message, error_chain: chain } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
     if (typeof code === "number") codes.push(code);
-    const chained = Array.isArray(chain) ? chain.map((link) => `${String((link as Record<string, unknown>)["code"])}: ${String((link as Record<string, unknown>)["message"])}`) : [];
+    const chained = Array.isArray(chain)
+      ? chain.map((link) => `${String((link as Record<string, unknown>)["code"])}: ${String((link as Record<string, unknown>)["message"])}`)
+      : [];
     messages.push([String(message), ...chained].join(" / "));
   }
   return {
@@ -105,6 +119,9 @@ export function describeAnswer(answer: RawAnswer): string {
 
 /** Status, codes and messages, for the report's detail column. */
 export function answerDetail(answer: RawAnswer): string {
-  const errors = answer.codes.length === 0 && answer.messages.length === 0 ? "" : ` errors: ${answer.messages.map((message, index) => `${answer.codes[index] ?? "?"} "${message}"`).join("; ")}`;
+  const errors =
+    answer.codes.length === 0 && answer.messages.length === 0
+      ? ""
+      : ` errors: ${answer.messages.map((message, index) => `${answer.codes[index] ?? "?"} "${message}"`).join("; ")}`;
   return `HTTP ${answer.status}${errors}`;
 }

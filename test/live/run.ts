@@ -66,7 +66,9 @@ async function main(): Promise<number> {
     const directory = resolve(values["report-dir"]);
     writeReport(report, directory, target);
     const { summary } = report;
-    console.log(`\nbehaviours: ${summary.same} same, ${summary.differs} differ, ${summary.notObserved} not observed; lifecycle: ${summary.stepsPassed} passed, ${summary.stepsFailed} failed, ${summary.stepsNotRun} not run`);
+    console.log(
+      `\nbehaviours: ${summary.same} same, ${summary.differs} differ, ${summary.notObserved} not observed; lifecycle: ${summary.stepsPassed} passed, ${summary.stepsFailed} failed, ${summary.stepsNotRun} not run`,
+    );
     console.log(`report: ${join(directory, "live-conformance.md")} and .json (${report.seconds} s)`);
     const broken = summary.stepsFailed > 0 || summary.stepsNotRun > 0 || report.problems.length > 0;
     const notSame = summary.differs + summary.notObserved > 0;
@@ -84,7 +86,9 @@ let interruption: string | undefined;
 function onInterrupt(): void {
   if (interruption !== undefined) process.exit(130);
   interruption = "interrupted (Ctrl-C)";
-  console.error("\ninterrupted: stopping after the current command, then cleaning up; Ctrl-C again to abandon (then run `npm run sweep:live`)");
+  console.error(
+    "\ninterrupted: stopping after the current command, then cleaning up; Ctrl-C again to abandon (then run `npm run sweep:live`)",
+  );
 }
 
 async function runSuite(target: LiveTarget, options: { waitSeconds: number }): Promise<ConformanceReport> {
@@ -162,7 +166,8 @@ function writeReport(report: ConformanceReport, directory: string, target: LiveT
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const markdown = renderMarkdown(report);
   // Nothing the report holds comes from the token, but it is meant to be attached to public issues.
-  if (json.includes(target.token) || markdown.includes(target.token)) throw new Error("the report would contain the API token; not written");
+  if (json.includes(target.token) || markdown.includes(target.token))
+    throw new Error("the report would contain the API token; not written");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "live-conformance.json"), json);
   writeFileSync(join(directory, "live-conformance.md"), markdown);

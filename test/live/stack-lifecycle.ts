@@ -47,11 +47,20 @@ export async function runStackLifecycle(
         await stack.engine.up();
         issued = await stack.certificates();
         for (const certificate of issued) options.onIssued(certificate.id);
-        check(issued.length === options.keyAlgorithms.length, `the stack holds ${issued.length} certificates, not ${options.keyAlgorithms.length}`);
+        check(
+          issued.length === options.keyAlgorithms.length,
+          `the stack holds ${issued.length} certificates, not ${options.keyAlgorithms.length}`,
+        );
         for (const certificate of issued) {
           check(certificate.status === "active", `${certificate.keyAlgorithm}: status ${certificate.status}, not active`);
-          check(certificate.commonName.startsWith(options.prefix), `${certificate.keyAlgorithm}: common name ${certificate.commonName} lacks the prefix`);
-          check(new X509Certificate(certificate.certificatePem).checkPrivateKey(createPrivateKey(certificate.privateKeyPem)), `${certificate.keyAlgorithm}: the certificate is not for the generated key`);
+          check(
+            certificate.commonName.startsWith(options.prefix),
+            `${certificate.keyAlgorithm}: common name ${certificate.commonName} lacks the prefix`,
+          );
+          check(
+            new X509Certificate(certificate.certificatePem).checkPrivateKey(createPrivateKey(certificate.privateKeyPem)),
+            `${certificate.keyAlgorithm}: the certificate is not for the generated key`,
+          );
         }
         return `issued ${issued.map((certificate) => `${certificate.keyAlgorithm} ${certificate.id}`).join(", ")}; each certificate matches its generated private key`;
       },
@@ -92,7 +101,10 @@ export async function runStackLifecycle(
         issued = await stack.certificates();
         for (const certificate of issued) options.onIssued(certificate.id);
         const replaced = first(issued);
-        check(replaced.id !== old.id && replaced.status === "active", `after the replacement the certificate is ${replaced.id} (${replaced.status})`);
+        check(
+          replaced.id !== old.id && replaced.status === "active",
+          `after the replacement the certificate is ${replaced.id} (${replaced.status})`,
+        );
         const oldStatus = await statusOf(api, old.id);
         check(oldStatus === "pending_revocation" || oldStatus === "revoked", `the replaced certificate ${old.id} is ${oldStatus}`);
         return `${old.id} (now ${oldStatus}) replaced by ${replaced.id}`;
@@ -105,7 +117,10 @@ export async function runStackLifecycle(
         const left = await stack.resourceCount();
         check(left === 0, `${left} resources left in state`);
         const statuses = await Promise.all(issued.map(async (certificate) => `${certificate.id} ${await statusOf(api, certificate.id)}`));
-        check(statuses.every((line) => / (pending_revocation|revoked)$/.test(line)), `after destroy: ${statuses.join(", ")}`);
+        check(
+          statuses.every((line) => / (pending_revocation|revoked)$/.test(line)),
+          `after destroy: ${statuses.join(", ")}`,
+        );
         return statuses.join(", ");
       },
     },

@@ -13,7 +13,10 @@ const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 function sweep(args: readonly string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CLOUDFLARE_")));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, "dist", "test", "live", "sweep.js"), ...args], { cwd: repo, env: { ...inherited, ...env } });
+    const child = spawn(process.execPath, [join(repo, "dist", "test", "live", "sweep.js"), ...args], {
+      cwd: repo,
+      env: { ...inherited, ...env },
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -31,7 +34,8 @@ test("sweep:live without credentials says why it skipped and exits 0", async () 
 test("sweep:live lists with --dry-run, then revokes only active certificates with the live prefix", async () => {
   await withEmulator({ revocationDelayMs: 60_000 }, async (emulator) => {
     const client = new CloudflareClient({ connection: { credentials: { apiToken: emulator.token }, baseUrl: emulator.baseUrl } });
-    const issue = async (commonName: string) => (await client.createClientCertificate(zoneId, { csr: (await generateCsr({ commonName })).csrPem, validityDays: 30 })).id;
+    const issue = async (commonName: string) =>
+      (await client.createClientCertificate(zoneId, { csr: (await generateCsr({ commonName })).csrPem, validityDays: 30 })).id;
     const leftover = await issue(`${LIVE_COMMON_NAME_PREFIX}0badc0de-stack-rsa-2048`);
     const pending = await issue(`${LIVE_COMMON_NAME_PREFIX}0badc0de-probe-a`);
     await client.revokeClientCertificate(zoneId, pending);

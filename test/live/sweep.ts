@@ -20,11 +20,15 @@ async function main(): Promise<number> {
   }
   const { target } = resolved;
   const dryRun = values["dry-run"];
-  console.log(`${dryRun ? "dry run: " : ""}sweeping certificates named ${LIVE_COMMON_NAME_PREFIX}* in zone ${target.zoneId} (${target.describe()})`);
+  console.log(
+    `${dryRun ? "dry run: " : ""}sweeping certificates named ${LIVE_COMMON_NAME_PREFIX}* in zone ${target.zoneId} (${target.describe()})`,
+  );
   const actions = await sweepByPrefix(new RawApi(target), LIVE_COMMON_NAME_PREFIX, { dryRun });
   for (const line of describeSweep(actions)) console.log(line);
   const count = (action: string) => actions.filter((candidate) => candidate.action === action).length;
-  console.log(`${actions.length} with the prefix: ${count("revoked")} revoked, ${count("would revoke")} would be revoked, ${count("left")} already revoked or pending, ${count("failed")} failed`);
+  console.log(
+    `${actions.length} with the prefix: ${count("revoked")} revoked, ${count("would revoke")} would be revoked, ${count("left")} already revoked or pending, ${count("failed")} failed`,
+  );
   return count("failed") > 0 ? 1 : 0;
 }
 

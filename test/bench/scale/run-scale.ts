@@ -14,8 +14,12 @@ import { scaleTable } from "./scale-report";
  * Prints a markdown table and writes `scale.svg` and `scale.json` to `BENCH_SCALE_OUT` (default docs/).
  */
 export async function runScale(): Promise<void> {
-  const counts = (process.env["BENCH_SCALE_N"] ?? "1,20,100,500").split(",").map(Number).sort((a, b) => a - b);
-  if (counts.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(`BENCH_SCALE_N must list positive integers, got ${process.env["BENCH_SCALE_N"]}`);
+  const counts = (process.env["BENCH_SCALE_N"] ?? "1,20,100,500")
+    .split(",")
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (counts.some((count) => !Number.isInteger(count) || count < 1))
+    throw new Error(`BENCH_SCALE_N must list positive integers, got ${process.env["BENCH_SCALE_N"]}`);
   const latencyMs = Number(process.env["BENCH_SCALE_LATENCY_MS"] ?? "50");
   const out = process.env["BENCH_SCALE_OUT"] ?? join(repositoryRoot(__dirname), "docs");
   const work = mkdtempSync(join(tmpdir(), "mtls-scale-"));

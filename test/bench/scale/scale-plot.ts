@@ -27,7 +27,10 @@ export function scalePlot(measurements: readonly Measurement[], command: Command
     `<text x="15" y="${MARGIN.top + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 15 ${MARGIN.top + plotHeight / 2})">seconds</text>`,
   ];
   for (const count of counts) {
-    parts.push(`<line x1="${x(count)}" y1="${y(0)}" x2="${x(count)}" y2="${y(0) + 5}" stroke="black"/>`, `<text x="${x(count)}" y="${y(0) + 18}" text-anchor="middle">${count}</text>`);
+    parts.push(
+      `<line x1="${x(count)}" y1="${y(0)}" x2="${x(count)}" y2="${y(0) + 5}" stroke="black"/>`,
+      `<text x="${x(count)}" y="${y(0) + 18}" text-anchor="middle">${count}</text>`,
+    );
   }
   for (let tick = 0; tick <= 4; tick++) {
     const seconds = (maxSeconds * tick) / 4;
@@ -43,7 +46,9 @@ export function scalePlot(measurements: readonly Measurement[], command: Command
     parts.push(`<polyline fill="none" stroke="${COLOURS[variant]}" stroke-width="2" points="${path}"/>`);
     for (const point of points) {
       const failed = point.failed.includes(command);
-      parts.push(`<circle cx="${x(point.count).toFixed(1)}" cy="${y(point.seconds[command]).toFixed(1)}" r="3.5" fill="${failed ? "white" : COLOURS[variant]}" stroke="${COLOURS[variant]}"/>`);
+      parts.push(
+        `<circle cx="${x(point.count).toFixed(1)}" cy="${y(point.seconds[command]).toFixed(1)}" r="3.5" fill="${failed ? "white" : COLOURS[variant]}" stroke="${COLOURS[variant]}"/>`,
+      );
     }
     const legendY = MARGIN.top + 10 + index * 20;
     parts.push(
@@ -58,7 +63,7 @@ export function scalePlot(measurements: readonly Measurement[], command: Command
 /** 1, 2 or 5 times a power of ten, at least `value`. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power);
+  return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
 }
 
 function escape(text: string): string {

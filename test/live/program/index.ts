@@ -17,9 +17,16 @@ const issued = keyAlgorithms.map((keyAlgorithm, index) => {
     keyAlgorithm,
   });
   const certificate = new ClientCertificate(name, { zoneId, csr: request.csrPem, validityDays: index === 0 ? firstValidityDays : 30 });
-  return pulumi.all([certificate.id, certificate.status, certificate.commonName, certificate.certificate, request.privateKeyPem]).apply(
-    ([id, status, commonName, certificatePem, privateKeyPem]) => ({ keyAlgorithm, id, status, commonName, certificatePem, privateKeyPem }),
-  );
+  return pulumi
+    .all([certificate.id, certificate.status, certificate.commonName, certificate.certificate, request.privateKeyPem])
+    .apply(([id, status, commonName, certificatePem, privateKeyPem]) => ({
+      keyAlgorithm,
+      id,
+      status,
+      commonName,
+      certificatePem,
+      privateKeyPem,
+    }));
 });
 
 // Secret as a whole (it holds the PEMs and keys); the suite reads it with --show-secrets and prints none of it.

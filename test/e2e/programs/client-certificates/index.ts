@@ -7,7 +7,10 @@ import { ClientCertificate } from "pulumi-cloudflare-mtls";
 const config = new pulumi.Config();
 const zoneId = config.require("zoneId");
 const csr = fs.readFileSync("client.csr", "utf8");
-const certificates = config.requireObject<Record<string, { validityDays: number; adoptCertificateId?: string; coexistingCertificateIds?: string[] }>>("certificates");
+const certificates =
+  config.requireObject<Record<string, { validityDays: number; adoptCertificateId?: string; coexistingCertificateIds?: string[] }>>(
+    "certificates",
+  );
 
 export const ids: Record<string, pulumi.Output<string>> = {};
 for (const [name, args] of Object.entries(certificates)) {

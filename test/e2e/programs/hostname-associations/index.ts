@@ -4,7 +4,8 @@ import { HostnameAssociation } from "pulumi-cloudflare-mtls";
 // One HostnameAssociation per entry of config `associations`: { "<name>": { hostnames, exclusive?, mtlsCertificateId? } }.
 const config = new pulumi.Config();
 const zoneId = config.require("zoneId");
-const associations = config.requireObject<Record<string, { hostnames: string[]; exclusive?: boolean; mtlsCertificateId?: string }>>("associations");
+const associations =
+  config.requireObject<Record<string, { hostnames: string[]; exclusive?: boolean; mtlsCertificateId?: string }>>("associations");
 
 export const hostnames: Record<string, pulumi.Output<string[]>> = {};
 for (const [name, args] of Object.entries(associations)) {

@@ -16,7 +16,10 @@ async function call(method: string, path: string, body?: unknown): Promise<{ id:
 
 const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
-    const result = await call("POST", `zones/${inputs.zoneId}/client_certificates`, { csr: inputs.csr, validity_days: inputs.validityDays });
+    const result = await call("POST", `zones/${inputs.zoneId}/client_certificates`, {
+      csr: inputs.csr,
+      validity_days: inputs.validityDays,
+    });
     return { id: result.id, outs: { ...inputs, status: result.status } };
   },
   async read(id, props) {
