@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { Unvalidated } from "./unknown";
 import type { ApiClientCertificate } from "./api-types";
 import { CloudflareClient, type CloudflareClientOptions } from "./cloudflare-client";
 import { createRequestKey, newCreateLedger, type CreateLedger } from "./create-ledger";
 import { checkClientCertificateInputs, type ClientCertificateInputs } from "./client-certificate-inputs";
 import { diffClientCertificate } from "./client-certificate-diff";
 import { toOutputs, type ClientCertificateOutputs } from "./client-certificate-outputs";
-import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
+import { settingsFromConfig, type SettingsSource } from "./credentials";
 import { inspectCsr, sameCsr } from "./csr";
 import {
   AuthenticationError,
@@ -18,13 +19,13 @@ import {
 } from "./errors";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { hideProperty } from "./hidden-property";
+import { operationClientOptions } from "./operation-client-options";
 import { adoptClientCertificate, claimForAdoption } from "./adopt-client-certificate";
 import { reactivateOrAccept } from "./reactivate-client-certificate";
 import { issueClientCertificate, publicKeyMismatch, UnrecordableCertificateError, type IssueOptions } from "./issue-client-certificate";
 import { noteExistingRequest } from "./unrecorded-twins";
 
 /** Properties as the engine hands them over: any may be missing, unknown or of the wrong type. */
-type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
 
 /** Options for driving the provider in-process (tests, scripts). Pulumi programs use none. */
 export interface ClientCertificateProviderOptions {
@@ -212,13 +213,7 @@ export class ClientCertificateProvider implements pulumi.dynamic.ResourceProvide
   /** A client for the current credentials: stack config first, then the environment. */
   client(): CloudflareClient {
     // One client per provider operation, so its requests share one retry budget.
-    const clientOptions: CloudflareClientOptions = { ...this.options.client, shareRetryBudget: true };
-    if (clientOptions.connection !== undefined) return new CloudflareClient(clientOptions);
-    const connection = resolveConnectionSettings([
-      { origin: "stack config", settings: this.configSettings ?? {} },
-      { origin: "the environment", settings: settingsFromEnvironment() },
-    ]);
-    return new CloudflareClient({ ...clientOptions, connection });
+    return new CloudflareClient(operationClientOptions(this.options.client, this.configSettings));
   }
 }
 

@@ -1,8 +1,8 @@
 import type { ApiClientCertificate, ApiResultInfo, CertificateStatusFilter } from "./api-types";
 import { parseApiCertificate, parseApiCertificateList, parseResultInfo } from "./api-validation";
-import { resolveConnectionSettings, settingsFromEnvironment, type ConnectionSettings } from "./credentials";
+import type { ConnectionSettings } from "./credentials";
 import { ContractViolationError, describeOperation, type OperationContext } from "./errors";
-import { HttpTransport, type TransportOptions } from "./http-transport";
+import { transportFor, type HttpTransport, type TransportOptions } from "./http-transport";
 import { describeInvalidId, isCloudflareId } from "./identifiers";
 import { CertificateListing } from "./pagination";
 import type { RetryBudget } from "./retry-policy";
@@ -39,9 +39,7 @@ export class CloudflareClient {
   private readonly transport: HttpTransport;
 
   constructor(options: CloudflareClientOptions = {}) {
-    const connection =
-      options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
-    this.transport = new HttpTransport(connection, options);
+    this.transport = transportFor(options);
   }
 
   get baseUrl(): string {

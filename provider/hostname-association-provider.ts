@@ -1,9 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { Unvalidated } from "./unknown";
 import { randomBytes } from "node:crypto";
 import type { CloudflareClientOptions } from "./cloudflare-client";
-import { resolveConnectionSettings, settingsFromConfig, settingsFromEnvironment, type SettingsSource } from "./credentials";
+import { settingsFromConfig, type SettingsSource } from "./credentials";
 import { NotFoundError } from "./errors";
 import { hideProperty } from "./hidden-property";
+import { operationClientOptions } from "./operation-client-options";
 import { diffHostnameAssociation } from "./hostname-association-diff";
 import {
   checkHostnameAssociationInputs,
@@ -23,8 +25,6 @@ import {
 } from "./hostname-association-sync";
 import { HostnameAssociationsClient } from "./hostname-associations-client";
 import { desiredOf, recordedAnyway, toOutputs } from "./hostname-association-state";
-
-type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
 
 /** Options for driving the provider in-process (tests, scripts). Pulumi programs use none. */
 export interface HostnameAssociationProviderOptions {
@@ -160,12 +160,7 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
 
   /** A client for the current credentials: stack config first, then the environment. */
   client(): HostnameAssociationsClient {
-    const clientOptions: CloudflareClientOptions = { ...this.options.client, shareRetryBudget: true };
-    if (clientOptions.connection !== undefined) return new HostnameAssociationsClient(clientOptions);
-    const connection = resolveConnectionSettings([
-      { origin: "stack config", settings: this.configSettings ?? {} },
-      { origin: "the environment", settings: settingsFromEnvironment() },
-    ]);
-    return new HostnameAssociationsClient({ ...clientOptions, connection });
+    // One client per provider operation, so its requests share one retry budget.
+    return new HostnameAssociationsClient(operationClientOptions(this.options.client, this.configSettings));
   }
 }

@@ -1,12 +1,11 @@
 import { hostnameSetOf, type HostnameAssociationInputs, type HostnameAssociationOutputs } from "./hostname-association-inputs";
+import type { Unvalidated } from "./unknown";
 import { ConcurrentModificationError } from "./hostname-association-sync";
 import { canonicalHostname, hostnameSet } from "./hostnames";
 import { describeInvalidId } from "./identifiers";
 
 // State of a HostnameAssociation: outputs from the CA's list, and what a resource wants from its
 // recorded outputs. Kept out of the provider module so the provider's serialized text requires it.
-
-type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
 
 /** The outputs for `inputs` given the CA's list as last read. */
 export function toOutputs(inputs: HostnameAssociationInputs, associated: readonly string[]): HostnameAssociationOutputs {

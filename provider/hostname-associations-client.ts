@@ -1,7 +1,6 @@
 import type { CloudflareClientOptions } from "./cloudflare-client";
-import { resolveConnectionSettings, settingsFromEnvironment } from "./credentials";
 import { ContractViolationError, describeOperation, type OperationContext } from "./errors";
-import { HttpTransport } from "./http-transport";
+import { transportFor, type HttpTransport } from "./http-transport";
 import { describeInvalidMtlsCertificateId } from "./hostnames";
 import { describeInvalidId } from "./identifiers";
 
@@ -29,9 +28,7 @@ export class HostnameAssociationsClient {
   private readonly transport: HttpTransport;
 
   constructor(options: CloudflareClientOptions = {}) {
-    const connection =
-      options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
-    this.transport = new HttpTransport(connection, options);
+    this.transport = transportFor(options);
   }
 
   /** The hostnames associated with the CA, as Cloudflare stores them. */

@@ -2,7 +2,15 @@ import type { Got } from "got" with { "resolution-mode": "import" };
 import { describeBody, parseEnvelope } from "./api-envelope";
 import type { ApiEnvelope, ApiMessage } from "./api-types";
 import { MAX_RESPONSE_BYTES, receiveBounded, responseTooLargeError, type BoundedResponse } from "./bounded-body";
-import { authenticationHeaders, CODE_CREDENTIAL_NAMES, validateBaseUrl, validateCredentials, type ConnectionSettings } from "./credentials";
+import {
+  authenticationHeaders,
+  CODE_CREDENTIAL_NAMES,
+  resolveConnectionSettings,
+  settingsFromEnvironment,
+  validateBaseUrl,
+  validateCredentials,
+  type ConnectionSettings,
+} from "./credentials";
 import { delay } from "./delay";
 import { hideProperty } from "./hidden-property";
 import { closeGate, gateKey, gateWaitMs } from "./rate-limit-gate";
@@ -84,6 +92,12 @@ type AttemptOutcome =
       rawBody: string;
     }
   | { kind: "no-response"; code: string | undefined; message: string };
+
+/** A transport for `options.connection`, or for the environment's credentials and base URL when it is omitted. */
+export function transportFor(options: TransportOptions & { connection?: ConnectionSettings | undefined }): HttpTransport {
+  const connection = options.connection ?? resolveConnectionSettings([{ origin: "the environment", settings: settingsFromEnvironment() }]);
+  return new HttpTransport(connection, options);
+}
 
 /**
  * Sends Cloudflare API requests through one `got` instance: authentication,

@@ -5,3 +5,6 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
+
+/** Properties as the engine hands them to a provider: any may be missing, unknown or of the wrong type. */
+export type Unvalidated<T> = { readonly [K in keyof T]?: unknown };
