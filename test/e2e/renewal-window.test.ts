@@ -43,7 +43,7 @@ test("up issues with the API key and email from stack config, and records the wi
   emulator.shiftClock(-36 * HOUR_MS);
   await project.pulumi(["up", "--yes"]);
   emulator.shiftClock(36 * HOUR_MS);
-  expect(emulator.requests().map((request) => `${request.method} ${request.credential}`)).toEqual(["POST api-key"]);
+  expect(emulator.requests().map((request) => `${request.method} ${request.credential}`)).toEqual(["GET api-key", "POST api-key"]);
   const [issued] = emulator.certificates(zoneId);
   const { id, inputs, outputs } = await certificateResource();
   expect(id).toBe(issued?.id);
