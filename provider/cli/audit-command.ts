@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ApiClientCertificate } from "../api-types";
+import { revokeCommandLine } from "../command-lines";
 import { sameCsr } from "../csr";
 import { clientFor, EXIT, printable, PROGRAM, UsageError, zoneOption, type CliIo } from "./command-line";
 import { readStackCertificates, type StateCertificate } from "./stack-state";
@@ -128,7 +129,7 @@ function unrecorded(
     status: certificate.status,
     matches,
     remedies: {
-      revoke: `npx ${PROGRAM} revoke --zone ${zoneId} ${certificate.id}`,
+      revoke: revokeCommandLine(zoneId, [certificate.id]),
       ...(interrupted === undefined
         ? {}
         : { adopt: `add adoptCertificateId: "${certificate.id}" to the ClientCertificate "${interrupted.name}", then run pulumi up` }),

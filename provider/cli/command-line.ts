@@ -3,8 +3,7 @@ import { CloudflareClient, type CloudflareClientOptions } from "../cloudflare-cl
 import { resolveConnectionSettings, settingsFromEnvironment } from "../credentials";
 import { describeInvalidId } from "../identifiers";
 
-/** The program's name, as users type it after `npx`. */
-export const PROGRAM = "pulumi-cloudflare-mtls";
+export { PROGRAM } from "../command-lines";
 
 /** What a command reads and writes besides the network: injectable, so tests capture it. */
 export interface CliIo {
