@@ -1,4 +1,7 @@
-import { ClientCertificateProvider, CloudflareApiError, type ApiClientCertificate, type ClientCertificateOutputs } from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { CloudflareApiError } from "../provider/errors";
+import { type ApiClientCertificate } from "../provider/api-types";
+import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { issueRealCertificates } from "./helpers/issued-certificates";
 import { rejection } from "./helpers/rejection";

@@ -1,10 +1,8 @@
 import { X509Certificate } from "node:crypto";
-import {
-  ClientCertificateProvider,
-  type ApiClientCertificate,
-  type ClientCertificateInputs,
-  type ClientCertificateOutputs,
-} from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { type ApiClientCertificate } from "../provider/api-types";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
+import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { toOutputs } from "../provider/client-certificate-outputs";
 import { withEmulator } from "./helpers/with-emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";

@@ -3,14 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "../emulator";
-import {
-  ClientCertificateProvider,
-  CloudflareClient,
-  ConfigurationError,
-  IssuedWithErrorsError,
-  type ClientCertificateInputs,
-  type ClientCertificateOutputs,
-} from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { CloudflareClient } from "../provider/cloudflare-client";
+import { ConfigurationError, IssuedWithErrorsError } from "../provider/errors";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
+import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";

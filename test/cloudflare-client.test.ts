@@ -2,15 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
-import {
-  AuthenticationError,
-  CloudflareApiError,
-  CloudflareClient,
-  listClientCertificates,
-  NotFoundError,
-  RateLimitedError,
-  UncertainOutcomeError,
-} from "../provider";
+import { AuthenticationError, CloudflareApiError, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider/errors";
+import { CloudflareClient } from "../provider/cloudflare-client";
+import { listClientCertificates } from "../provider/list-client-certificates";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";

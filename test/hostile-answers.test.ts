@@ -1,15 +1,11 @@
 import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
-import {
-  ClientCertificateProvider,
-  CloudflareApiError,
-  CloudflareClient,
-  ConfigurationError,
-  IssuedWithErrorsError,
-  type ApiClientCertificate,
-  type ClientCertificateInputs,
-  type ClientCertificateOutputs,
-} from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { CloudflareApiError, ConfigurationError, IssuedWithErrorsError } from "../provider/errors";
+import { CloudflareClient } from "../provider/cloudflare-client";
+import { type ApiClientCertificate } from "../provider/api-types";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
+import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { startEmulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { afterEmptyZoneListing, preCheckLine, sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";

@@ -1,10 +1,8 @@
-import {
-  ConcurrentModificationError,
-  ContractViolationError,
-  HostnameAssociationProvider,
-  HostnameAssociationsClient,
-  type HostnameAssociationInputs,
-} from "../provider";
+import { ConcurrentModificationError } from "../provider/hostname-association-sync";
+import { ContractViolationError } from "../provider/errors";
+import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
+import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
+import { type HostnameAssociationInputs } from "../provider/hostname-association-inputs";
 import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";
 

@@ -1,6 +1,7 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "../emulator";
-import { HostnameAssociationProvider, type HostnameAssociationInputs, type HostnameAssociationOutputs } from "../provider";
+import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
+import { type HostnameAssociationInputs, type HostnameAssociationOutputs } from "../provider/hostname-association-inputs";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";

@@ -1,5 +1,8 @@
 import type { ServerResponse } from "node:http";
-import { ClientCertificateProvider, UncertainOutcomeError, type ApiClientCertificate, type ClientCertificateInputs } from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { UncertainOutcomeError } from "../provider/errors";
+import { type ApiClientCertificate } from "../provider/api-types";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { issueRealCertificates, onePage } from "./helpers/issued-certificates";
 import { rejection } from "./helpers/rejection";

@@ -1,4 +1,4 @@
-import { MAX_RULE_EXPRESSION_LENGTH, mtlsRuleExpression, quoteRuleString } from "../provider";
+import { MAX_RULE_EXPRESSION_LENGTH, mtlsRuleExpression, quoteRuleString } from "../provider/mtls-rule-expression";
 
 // A parser of the part of Cloudflare's rules language the expression uses, written from the
 // documentation (ruleset-engine/rules-language): fields, `in` with a set `{...}` of space-separated

@@ -1,6 +1,6 @@
 import type { ApiClientCertificate, ApiResultInfo } from "../provider/api-types";
 import { MAX_PEM_FIELD_CHARS } from "../provider/api-validation";
-import { CloudflareApiError } from "../provider";
+import { CloudflareApiError } from "../provider/errors";
 import { afterPage, CertificateListing, LIST_PAGE_SLACK, MAX_LIST_PAGES, MAX_LISTED_CHARS, type PageFacts } from "../provider/pagination";
 import { apiCertificate, pageOf, successEnvelope, withRawServer } from "./helpers/raw-server";
 

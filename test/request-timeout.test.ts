@@ -1,4 +1,4 @@
-import { CloudflareApiError, UncertainOutcomeError } from "../provider";
+import { CloudflareApiError, UncertainOutcomeError } from "../provider/errors";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { rejection } from "./helpers/rejection";
 import { withRawServer } from "./helpers/raw-server";

@@ -1,4 +1,7 @@
-import { ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs, type ClientCertificateOutputs } from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { CloudflareClient } from "../provider/cloudflare-client";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
+import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { startEmulator, type Emulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 

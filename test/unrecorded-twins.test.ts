@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
-import { ClientCertificateProvider, CloudflareClient, type ClientCertificateInputs } from "../provider";
+import { ClientCertificateProvider } from "../provider/client-certificate-provider";
+import { CloudflareClient } from "../provider/cloudflare-client";
+import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
 import { UnrecordedCertificateError } from "../provider/errors";
 import type { ApiClientCertificate } from "../provider/api-types";
 import { createRequestKey, newCreateLedger } from "../provider/create-ledger";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
-import { CloudflareClient } from "../../provider";
+import { CloudflareClient } from "../../provider/cloudflare-client";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { runCli } from "./run-cli";
 

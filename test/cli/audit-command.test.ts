@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloudflareClient } from "../../provider";
+import { CloudflareClient } from "../../provider/cloudflare-client";
 import { startEmulator, type Emulator } from "../../emulator";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { runCli } from "./run-cli";

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { CloudflareClient } from "../../provider";
+import { CloudflareClient } from "../../provider/cloudflare-client";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { projectWithInstalledPackage } from "../helpers/installed-package";
 

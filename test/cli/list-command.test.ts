@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator } from "../../emulator";
-import { CloudflareClient } from "../../provider";
+import { CloudflareClient } from "../../provider/cloudflare-client";
 import { csrFixture } from "../fixtures/csr-fixtures";
 import { runCli } from "./run-cli";
 

@@ -1,4 +1,5 @@
-import { CloudflareClient, type ApiClientCertificate } from "../../provider";
+import { CloudflareClient } from "../../provider/cloudflare-client";
+import { type ApiClientCertificate } from "../../provider/api-types";
 import { startEmulator } from "../../emulator";
 
 /**

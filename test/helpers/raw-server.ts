@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CloudflareClient, type CloudflareClientOptions } from "../../provider";
+import { CloudflareClient, type CloudflareClientOptions } from "../../provider/cloudflare-client";
 import { csrFixture } from "../fixtures/csr-fixtures";
 
 /** A plain `node:http` server answering as the test decides, for answers the emulator never gives. */
