@@ -1,9 +1,9 @@
-import { DelegatingProvider } from "./delegating-provider";
+import { delegatingProvider } from "./delegating-provider";
 
 /**
  * The one provider object of every {@link ClientCertificateProvider} resource's `__provider`: Pulumi serializes a
  * provider object once per program, and this module as a whole is what an installed package's
- * `__provider` refers to (see {@link DelegatingProvider}). Nothing else belongs in this module.
+ * `__provider` refers to (see {@link delegatingProvider}). Nothing else belongs in this module.
  */
-const provider = new DelegatingProvider("client-certificate-provider", "ClientCertificateProvider");
+const provider = delegatingProvider("client-certificate-provider", "ClientCertificateProvider");
 export = provider;

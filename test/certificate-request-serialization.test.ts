@@ -76,10 +76,18 @@ describe.each<{ layout: string; project: () => string; moduleName: string; class
     maxBytes: 2048,
   },
   {
-    layout: "the resources' shared provider in the repository",
+    layout:
+      "the resources' shared provider of a program in the repository (examples, the demo: the copy \`npm run build\` puts in node_modules)",
+    project: () => repo,
+    moduleName: "pulumi-cloudflare-mtls/dist/provider/certificate-request-provider-reference.js",
+    maxBytes: 2048,
+  },
+  // A program that imports the package's files by path, outside node_modules: inlined by value.
+  {
+    layout: "the resources' shared provider imported by path (inlined by value)",
     project: () => repo,
     moduleName: "./dist/provider/certificate-request-provider-reference.js",
-    maxBytes: 6144,
+    maxBytes: 4096,
   },
 ])("CertificateRequestProvider serialized from $layout", ({ project, moduleName, className, maxBytes }) => {
   let cwd: string;

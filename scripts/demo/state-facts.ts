@@ -37,12 +37,20 @@ function ciphertextLength(secret: unknown): number {
   return typeof ciphertext === "string" ? ciphertext.length : 0;
 }
 
+/** A `require()` of the package's provider module is about 320 bytes; inlined code would be kilobytes. */
+const MAX_PROVIDER_BYTES = 2048;
+
 function providerSizes(resources: readonly ExportedResource[]): string {
   return resources
     .filter((resource) => typeof resource.outputs?.["__provider"] === "string")
-    .map(
-      (resource) =>
-        `${resource.type.split(":").pop() ?? resource.type} ${Buffer.byteLength(String(resource.outputs?.["__provider"]))} bytes`,
-    )
+    .map((resource) => {
+      const name = resource.type.split(":").pop() ?? resource.type;
+      const bytes = Buffer.byteLength(String(resource.outputs?.["__provider"]));
+      check(
+        bytes <= MAX_PROVIDER_BYTES,
+        `${name}'s __provider is ${bytes} bytes (at most ${MAX_PROVIDER_BYTES}): the program did not load pulumi-cloudflare-mtls from node_modules (run \`npm run build\`)`,
+      );
+      return `${name} ${bytes} bytes`;
+    })
     .join(", ");
 }

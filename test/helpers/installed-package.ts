@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryRoot } from "../../scripts/demo/repository-root";
+import { copyBuiltPackage } from "../../scripts/package/copy-built-package";
 
 /** The repository, whether this runs from test/helpers (ts-jest) or from dist/ (benchmarks). */
 const repo = repositoryRoot(__dirname);
@@ -19,10 +20,7 @@ export function installPackage(project: string, repository: string = repo): void
     if (entry === ".bin" || entry === ".package-lock.json" || entry === "pulumi-cloudflare-mtls") continue;
     symlinkSync(join(repository, "node_modules", entry), join(modules, entry));
   }
-  const installed = join(modules, "pulumi-cloudflare-mtls");
-  mkdirSync(installed);
-  cpSync(join(repository, "package.json"), join(installed, "package.json"));
-  cpSync(join(repository, "dist", "provider"), join(installed, "dist", "provider"), { recursive: true });
+  copyBuiltPackage(repository, modules);
 }
 
 /** A fresh temporary project directory with the package installed; the caller removes it. */
