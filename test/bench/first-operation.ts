@@ -13,7 +13,6 @@ export async function firstOperationMs(emulator: Emulator, repository: string, c
     ...process.env,
     CLOUDFLARE_API_TOKEN: emulator.token,
     CLOUDFLARE_BASE_URL: emulator.baseUrl,
-    INPUTS: JSON.stringify({ zoneId, csr, validityDays: 30 }),
   };
   const ours = `
     const start = performance.now();
@@ -37,11 +36,22 @@ export async function firstOperationMs(emulator: Emulator, repository: string, c
       console.log(performance.now() - start);
     })();`;
   // Asynchronously: the emulator answering the child runs in this process.
-  const run = async (script: string) =>
-    Number((await promisify(execFile)(process.execPath, ["-e", script], { cwd: repository, env, encoding: "utf8" })).stdout.trim());
+  // Each run with its own validity: a second active certificate for the same CSR and validity, issued
+  // within the day, is what the create pre-check refuses to add beside one it cannot account for.
+  const run = async (script: string, validityDays: number) =>
+    Number(
+      (
+        await promisify(execFile)(process.execPath, ["-e", script], {
+          cwd: repository,
+          env: { ...env, INPUTS: JSON.stringify({ zoneId, csr, validityDays }) },
+          encoding: "utf8",
+        })
+      ).stdout.trim(),
+    );
+  let validityDays = 30;
   const median = async (script: string) => {
     const runs: number[] = [];
-    for (let index = 0; index < 5; index++) runs.push(await run(script));
+    for (let index = 0; index < 5; index++) runs.push(await run(script, validityDays++));
     return runs.sort((a, b) => a - b)[2] ?? 0;
   };
   return { ours: await median(ours), naive: await median(naive) };
