@@ -23,6 +23,7 @@ module.exports = {
     "<rootDir>/test/certificate-request-serialization.test.ts",
     "<rootDir>/test/hostname-association-serialization.test.ts",
     "<rootDir>/test/demo.test.ts",
+    "<rootDir>/test/module-loading.test.ts",
     "<rootDir>/test/cli/installed-bin.test.ts",
     "<rootDir>/test/language-host-go-tests.test.ts",
   ],

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { CsrError, inspectCsr, sameCsr } from "./csr";
+import { csrDer, CsrError, csrPem, inspectCsr, sameCsr } from "./csr";
 import { describeInvalidId } from "./identifiers";
 import { isUnknown } from "./unknown";
 
@@ -103,7 +103,7 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
       });
     } else {
       try {
-        inputs["csr"] = (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;
+        inputs["csr"] = unchangedCsr(recordedCsr, csr) ?? (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;
       } catch (error) {
         if (!(error instanceof CsrError)) throw error;
         failures.push({ property: "csr", reason: error.message });
@@ -111,6 +111,23 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
     }
   }
   return { inputs, failures };
+}
+
+/**
+ * The canonical PEM of `text` when it holds the same request as the CSR recorded for the resource.
+ * The recorded one passed this check when the resource was created (or adopted), and checking the
+ * same bytes again gives the same answer: skipping it keeps @peculiar/x509 (about 180 ms of CPU to
+ * load) and a signature check per certificate out of every preview, refresh and destroy of
+ * unchanged resources.
+ */
+function unchangedCsr(recordedCsr: unknown, text: string): string | undefined {
+  if (typeof recordedCsr !== "string") return undefined;
+  try {
+    const der = csrDer(text);
+    return der.equals(csrDer(recordedCsr)) ? csrPem(der) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `olds` are the recorded inputs of a resource (a new one has none). */

@@ -1,4 +1,5 @@
 import { checkClientCertificateInputs, MAX_VALIDITY_DAYS } from "../provider/client-certificate-inputs";
+import { normalizeLineEndings } from "../provider/csr";
 import { UNKNOWN } from "../provider/unknown";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
@@ -196,6 +197,33 @@ function withTrailingBytes(pem: string): string {
   const padded = Buffer.concat([Buffer.from(body, "base64"), Buffer.alloc(4)]).toString("base64");
   return `-----BEGIN CERTIFICATE REQUEST-----\n${padded.match(/.{1,64}/g)?.join("\n")}\n-----END CERTIFICATE REQUEST-----\n`;
 }
+
+describe("the CSR recorded for an existing resource", () => {
+  // A fixture that fails inspection shows whether the CSR was inspected: a recorded request passed
+  // inspection when its resource was created, so it is not inspected again.
+  const tampered = csrFixture("ecdsa-p256-bad-signature");
+
+  test("is not inspected again when the program still gives the same request, in any line ending", async () => {
+    const recorded = { ...valid, csr: tampered };
+    const { inputs, failures } = await checkClientCertificateInputs({ ...valid, csr: tampered.replace(/\n/g, "\r\n") }, recorded);
+    expect(failures).toEqual([]);
+    expect(inputs["csr"]).toBe(normalizeLineEndings(tampered));
+  });
+
+  test("is inspected for a new resource, and a changed CSR is inspected on an existing one", async () => {
+    expect((await checkClientCertificateInputs({ ...valid, csr: tampered })).failures).toEqual([
+      expect.objectContaining({ property: "csr", reason: expect.stringMatching(/^csr has a signature that does not verify/) }),
+    ]);
+    expect((await checkClientCertificateInputs({ ...valid, csr: tampered }, valid)).failures).toEqual([
+      expect.objectContaining({ property: "csr", reason: expect.stringMatching(/^csr has a signature that does not verify/) }),
+    ]);
+  });
+
+  test("does not vouch for text that is not a CSR", async () => {
+    const { failures } = await checkClientCertificateInputs({ ...valid, csr: "not a csr" }, { ...valid, csr: "not a csr" });
+    expect(failures.map((failure) => failure.property)).toEqual(["csr"]);
+  });
+});
 
 describe("coexistingCertificateIds", () => {
   const id = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";

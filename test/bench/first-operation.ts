@@ -7,7 +7,11 @@ import type { Emulator } from "../../emulator";
  * the end of the first create (with ours, the check before it too), in a fresh Node process, as the
  * dynamic-provider host runs it. The naive baseline is one `fetch` POST with no validation.
  */
-export async function firstOperationMs(emulator: Emulator, repository: string, csr: string): Promise<{ ours: number; naive: number }> {
+export async function firstOperationMs(
+  emulator: Emulator,
+  repository: string,
+  csr: string,
+): Promise<{ ours: number; naive: number; oursUnchanged: number; host: number }> {
   const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
   const env = {
     ...process.env,
@@ -23,6 +27,22 @@ export async function firstOperationMs(emulator: Emulator, repository: string, c
       await provider.create(inputs);
       console.log(performance.now() - start);
     })();`;
+  // A preview of a certificate that exists and did not change: check with its recorded inputs, then diff.
+  const oursUnchanged = `
+    const start = performance.now();
+    const { ClientCertificateProvider } = require("pulumi-cloudflare-mtls/dist/provider/client-certificate-provider.js");
+    (async () => {
+      const provider = new ClientCertificateProvider();
+      const recorded = JSON.parse(process.env.INPUTS);
+      const { inputs } = await provider.check(recorded, recorded);
+      await provider.diff("00000000000000000000000000000001", { ...inputs, status: "active" }, inputs);
+      console.log(performance.now() - start);
+    })();`;
+  // What the dynamic-provider host loads before any provider code runs, the same for every provider.
+  const host = `
+    const start = performance.now();
+    require("@pulumi/pulumi");
+    console.log(performance.now() - start);`;
   const naive = `
     const start = performance.now();
     (async () => {
@@ -54,5 +74,5 @@ export async function firstOperationMs(emulator: Emulator, repository: string, c
     for (let index = 0; index < 5; index++) runs.push(await run(script, validityDays++));
     return runs.sort((a, b) => a - b)[2] ?? 0;
   };
-  return { ours: await median(ours), naive: await median(naive) };
+  return { ours: await median(ours), naive: await median(naive), oursUnchanged: await median(oursUnchanged), host: await median(host) };
 }
