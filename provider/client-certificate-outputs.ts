@@ -11,7 +11,7 @@ export interface ClientCertificateOutputs extends CertificateFieldOutputs {
 
 /**
  * Maps an API certificate to resource outputs. The CSR is stored in canonical PEM (the API echoes
- * CRLF). Absent fields are left out rather than set to `undefined`, which the engine's protobuf
+ * CRLF). Absent fields (and empty subject attributes) are left out rather than set to `undefined`, which the engine's protobuf
  * encoding rejects ("Unexpected struct type").
  */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
@@ -19,7 +19,10 @@ export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBefore
   const given = api as unknown as Record<string, unknown>;
   for (const [output, field] of Object.entries(clientCertificateFields as Record<string, CertificateField>)) {
     const value = given[field.api];
-    if (value !== undefined && value !== null) fields[output] = value;
+    // Cloudflare answers "" for each subject attribute the CSR lacks: that is absent too, and each
+    // empty output would cost every certificate's state a line.
+    if (value === undefined || value === null || (field.type === "subject" && value === "")) continue;
+    fields[output] = value;
   }
   // parseApiCertificate checked every field against the same table, so each has its output's type.
   const outputs = { ...(fields as unknown as CertificateFieldOutputs), zoneId, csr: canonicalOrAsIs(api.csr) };

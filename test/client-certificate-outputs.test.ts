@@ -71,6 +71,23 @@ describe("toOutputs", () => {
     expect(toOutputs(zoneId, sparse)).toStrictEqual({ zoneId, certificate: api.certificate, csr, validityDays: 30, status: "active" });
   });
 
+  test("leaves out the subject attributes Cloudflare answers as empty, and keeps those the CSR has", () => {
+    const answered = {
+      ...api,
+      common_name: "client",
+      country: "",
+      state: "",
+      location: "",
+      organization: "Example",
+      organizational_unit: "",
+    };
+    const outputs = toOutputs(zoneId, answered);
+    expect(outputs).toMatchObject({ commonName: "client", organization: "Example" });
+    expect(Object.keys(outputs).filter((key) => ["country", "state", "location", "organizationalUnit"].includes(key))).toEqual([]);
+    // Not every empty string: a field of another kind keeps what the API said.
+    expect(toOutputs(zoneId, { ...api, signature: "" }).signature).toBe("");
+  });
+
   test("keeps a CSR it cannot parse as it came", () => {
     expect(toOutputs(zoneId, { ...api, csr: "not a csr" }).csr).toBe("not a csr");
   });
