@@ -335,21 +335,33 @@ describe("CertificateRequestProvider lifecycle", () => {
 describe("CertificateRequest", () => {
   const registered: { type: string; secretOutputs: string[] | undefined }[] = [];
   const serializedProviders: string[] = [];
+  const mockFailure = deferredFailure();
   beforeAll(async () => {
     // Plays the engine and the dynamic provider host: loads the serialized provider as cmd/dynamic-provider does.
     await pulumi.runtime.setMocks({
       async newResource({ inputs }) {
-        const serialized = inputs["__provider"] as string;
-        serializedProviders.push(serialized);
-        const hosted = requireFromString(serialized).handler();
-        const checked = await hosted.check({}, inputs);
-        if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
-        const created = await hosted.create(checked.inputs as CertificateRequestInputs);
-        return { id: created.id, state: { ...created.outs } };
+        try {
+          return await hostProvider(inputs);
+        } catch (error) {
+          // The runtime only logs a mock's error and leaves the resource's outputs pending: fail the
+          // waiting test with the cause instead of letting it run into its timeout.
+          mockFailure.reject(error);
+          throw error;
+        }
       },
       call: () => ({}),
     });
   });
+
+  async function hostProvider(inputs: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> }> {
+    const serialized = inputs["__provider"] as string;
+    serializedProviders.push(serialized);
+    const hosted = requireFromString(serialized).handler();
+    const checked = await hosted.check({}, inputs);
+    if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
+    const created = await hosted.create(checked.inputs as CertificateRequestInputs);
+    return { id: created.id, state: { ...created.outs } };
+  }
 
   // Transformations see the options the resource passes to the engine, secret outputs included.
   function recordRegistration(args: pulumi.ResourceTransformationArgs): undefined {
@@ -359,7 +371,7 @@ describe("CertificateRequest", () => {
   }
 
   function settled<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
+    return Promise.race([new Promise<T>((resolve) => output.apply(resolve)), mockFailure.promise]);
   }
 
   test("registers as a dynamic cloudflare-mtls resource with privateKeyPem secret, keeping the caller's secret outputs", async () => {
@@ -400,3 +412,14 @@ describe("CertificateRequest", () => {
     console.log(`serialized CertificateRequestProvider under jest: ${Buffer.byteLength(serializedProviders.at(-1) ?? "")} bytes`);
   });
 });
+
+/** A promise that only ever rejects, when `reject` is called. */
+function deferredFailure(): { promise: Promise<never>; reject: (error: unknown) => void } {
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<never>((_, rejectPromise) => {
+    reject = rejectPromise;
+  });
+  // Nobody may be waiting when a mock fails; the test that waits next sees the rejection.
+  promise.catch(() => undefined);
+  return { promise, reject };
+}
