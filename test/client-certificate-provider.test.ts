@@ -185,6 +185,13 @@ describe("ClientCertificateProvider.update", () => {
     expect(updated?.status).toBe("pending_reactivation");
   });
 
+  test("re-reads an active certificate with one GET, never a PATCH, keeping a changed renewal window", async () => {
+    const { id, outs } = await created();
+    const { outs: updated } = await provider().update(id, outs as unknown as Record<string, unknown>, { ...inputs, renewBeforeDays: 10 });
+    expect(methods()).toEqual(["GET"]);
+    expect(updated).toMatchObject({ status: "active", renewBeforeDays: 10 });
+  });
+
   test("explains how to heal a certificate that finished revoking before it could be reactivated", async () => {
     const { id, outs } = await created();
     emulator.revokeOutOfBand(id, { immediately: true });
@@ -193,6 +200,27 @@ describe("ClientCertificateProvider.update", () => {
         `reactivating client certificate ${id} in zone ${zoneId}: it finished revoking before it could be reactivated; run \`pulumi refresh\` then \`pulumi up\``,
       ),
     );
+  });
+});
+
+describe("certificates the provider process records as managed (never taken for an interrupted create's)", () => {
+  test("diff records the certificate once, and only a Cloudflare id", async () => {
+    const { id, outs } = await created();
+    const managing = provider();
+    const olds = outs as unknown as Record<string, unknown>;
+    await managing.diff(id, olds, inputs);
+    await managing.diff(id, olds, inputs);
+    await managing.diff("not-a-certificate-id", olds, inputs);
+    expect(managing.ledger.recordedIds).toEqual([id]);
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test("read records the certificate once", async () => {
+    const { id, outs } = await created();
+    const managing = provider();
+    await managing.read(id, outs);
+    await managing.read(id, outs);
+    expect(managing.ledger.recordedIds).toEqual([id]);
   });
 });
 
@@ -308,6 +336,17 @@ describe("ClientCertificateProvider.create against an API that returns a certifi
       expect((error as IssuedWithErrorsError).reasons[1]).toMatch(
         /^revoking it failed too \(.*Cloudflare error 10001: revocation is down.*\); run pulumi destroy or revoke it in the dashboard$/,
       );
+    });
+  });
+
+  test("records no __provider of its own when the engine passed none", async () => {
+    await withWrongKeyApi(500, async (baseUrl) => {
+      const error = await providerFor(baseUrl)
+        .create(inputs)
+        .catch((caught: unknown) => caught);
+      const properties = (error as IssuedWithErrorsError).properties;
+      expect(properties).toMatchObject({ zoneId, csr, validityDays: 90, status: "active" });
+      expect(Object.keys(properties)).not.toContain("__provider");
     });
   });
 });

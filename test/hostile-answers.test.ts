@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import { ClientCertificateProvider } from "../provider/client-certificate-provider";
-import { CloudflareApiError, ConfigurationError, IssuedWithErrorsError } from "../provider/errors";
+import { CloudflareApiError, ConfigurationError, ContractViolationError, IssuedWithErrorsError } from "../provider/errors";
 import { CloudflareClient } from "../provider/cloudflare-client";
 import { type ApiClientCertificate } from "../provider/api-types";
 import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
@@ -190,8 +190,11 @@ describe("a create whose success answer breaks the contract loses nothing (regre
         const error = await rejection(providerFor(api).create(inputs));
         expect(error).toBeInstanceOf(CloudflareApiError);
         expect(error.message).toMatch(
-          new RegExp(`broke its API contract.*certificate ${certificate(0).id} was revoked, nothing is left behind`),
+          new RegExp(
+            `broke its API contract.*; reading certificate ${certificate(0).id} again failed too \\(.*broke its API contract.*\\); certificate ${certificate(0).id} was revoked, nothing is left behind: run the update again$`,
+          ),
         );
+        expect(error.cause).toBeInstanceOf(ContractViolationError);
         expect(api.lines()).toEqual([
           PRE_CHECK,
           `POST ${zonePath}`,
@@ -213,6 +216,13 @@ describe("a create whose success answer breaks the contract loses nothing (regre
         expect(error).toBeInstanceOf(IssuedWithErrorsError);
         expect((error as IssuedWithErrorsError).id).toBe(certificate(0).id);
         expect((error as IssuedWithErrorsError).properties).toEqual({ zoneId, csr, validityDays: 90, __provider: "exports.handler = …" });
+        expect((error as IssuedWithErrorsError).reasons).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `; reading certificate ${certificate(0).id} again failed too \\(.*broke its API contract.*\\), and revoking it failed \\(.*Cloudflare error 10001: no.*\\)$`,
+            ),
+          ),
+        ]);
       },
     );
   });
@@ -604,8 +614,9 @@ describe("a provider operation shares one retry budget between its requests", ()
         });
         const error = await rejection(provider.create(inputs));
         expect(error.message).toMatch(
-          /looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\)/,
+          /; the certificate may have been issued, and looking for it failed too \(.*Cloudflare asked to wait 1 s, which would exceed the retry budget of 1 s \(already waited 1 s\)\): list the zone's certificates for this CSR before running the update again$/,
         );
+        expect(error.cause).toBeInstanceOf(CloudflareApiError);
         expect(sleeps).toEqual([600]);
         expect(api.lines()).toEqual([
           PRE_CHECK,

@@ -124,6 +124,31 @@ describe("lost-create recovery adopts only a certificate of this request issued 
     });
   });
 
+  test("looks once at once, then once more after the wait", async () => {
+    const linesAtSleep: number[] = [];
+    await withLostCreate([], async (api) => {
+      const provider = new ClientCertificateProvider({
+        client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, sleep: async () => undefined },
+        issue: { sleep: async () => void linesAtSleep.push(api.lines().length) },
+      });
+      await rejection(provider.create(inputs));
+      // Pre-check listing, POST, first look: then the wait, then the second look.
+      expect(linesAtSleep).toEqual([3]);
+    });
+  });
+
+  test("adopts a certificate stamped exactly five minutes (the clock skew) before the request", async () => {
+    const startedAt = Date.parse("2026-11-29T12:00:00.000Z");
+    const stamped = { ...right, issued_on: new Date(startedAt - 5 * MINUTE_MS).toISOString() };
+    await withLostCreate([stamped], async (api) => {
+      const provider = new ClientCertificateProvider({
+        client: { connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl }, sleep: async () => undefined },
+        issue: { settleDelayMs: 0, sleep: async () => undefined, now: () => startedAt },
+      });
+      expect((await provider.create(inputs)).id).toBe(right.id);
+    });
+  });
+
   test("allows for clock skew: a certificate stamped four minutes before the request is adopted", async () => {
     await withLostCreate([issuedMinutesAgo(right, 4)], async (api) => {
       expect((await providerFor(api).create(inputs)).id).toBe(right.id);
@@ -182,6 +207,9 @@ describe("a create POST is never sent twice when its outcome is unknown", () => 
         expect(error.message).toBe(
           `creating client certificate in zone ${zoneId}: Cloudflare error 10502: bad gateway (HTTP 502); Cloudflare lists no certificate issued for this CSR since the request, so none was issued and nothing needs cleaning up: run the update again`,
         );
+        // Callers can still tell what Cloudflare said: its status and errors, and the lost answer as the cause.
+        expect(error).toMatchObject({ status: 502, errors: [{ code: 10502, message: "bad gateway" }] });
+        expect(error.cause).toBeInstanceOf(UncertainOutcomeError);
         expect(api.lines()).toEqual([listLine, `POST ${zonePath}`, listLine, listLine]);
       },
     );

@@ -2,10 +2,10 @@ import type { ServerResponse } from "node:http";
 import { ClientCertificateProvider } from "../provider/client-certificate-provider";
 import { CloudflareClient } from "../provider/cloudflare-client";
 import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
-import { UnrecordedCertificateError } from "../provider/errors";
+import { CloudflareApiError, UnrecordedCertificateError } from "../provider/errors";
 import type { ApiClientCertificate } from "../provider/api-types";
 import { createRequestKey, newCreateLedger } from "../provider/create-ledger";
-import { noteExistingRequest, TWIN_WINDOW_MS, unrecordedTwins } from "../provider/unrecorded-twins";
+import { CLOCK_SKEW_MS, noteExistingRequest, TWIN_WINDOW_MS, unrecordedTwins } from "../provider/unrecorded-twins";
 import { startEmulator, type Emulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { rejection } from "./helpers/rejection";
@@ -195,6 +195,9 @@ test("a listing that fails sends no POST and says nothing was sent", async () =>
       `^creating client certificate in zone ${zoneId}: nothing was sent, because listing the zone's active certificates first \\(to find any that an interrupted update issued\\) failed: listing client certificates`,
     ),
   );
+  expect(error).toMatchObject({ status: 403 });
+  expect((error as CloudflareApiError).errors.length).toBeGreaterThan(0);
+  expect(error.cause).toBeInstanceOf(CloudflareApiError);
   expect(lines()).toEqual([LISTING]);
 });
 
@@ -241,6 +244,32 @@ describe("unrecordedTwins: which unrecorded certificates an existing resource of
     noteExistingRequest(ledger, key);
     noteExistingRequest(ledger, key);
     expect(unrecordedTwins([certificate("a", 1), certificate("b", 1)], ledger, query)).toHaveLength(2);
+  });
+
+  test("keeps each request once, however often it is checked", () => {
+    const ledger = newCreateLedger();
+    noteExistingRequest(ledger, key);
+    noteExistingRequest(ledger, key);
+    expect(ledger.existingRequests).toEqual([key]);
+  });
+
+  test("reports only active certificates, whatever the listing holds", () => {
+    const listed = [{ ...certificate("a", 1), status: "pending_revocation" }, certificate("b", 1)] as ApiClientCertificate[];
+    expect(unrecordedTwins(listed, newCreateLedger(), query).map((twin) => twin.id)).toEqual(["b".repeat(32)]);
+  });
+
+  test("reports one whose issue time is unknown or unreadable: it cannot be ruled out", () => {
+    const undated = { ...certificate("a", 1), issued_on: undefined };
+    const listed = [undated, { ...certificate("b", 1), issued_on: "yesterday" }] as ApiClientCertificate[];
+    expect(unrecordedTwins(listed, newCreateLedger(), query).map((twin) => twin.id)).toEqual(["a".repeat(32), "b".repeat(32)]);
+  });
+
+  test("the window is a day plus the clock skew, both ends included", () => {
+    const issuedAgo = (ms: number) => ({ ...certificate("a", 0), issued_on: new Date(now - ms).toISOString() });
+    const reported = (ms: number) => unrecordedTwins([issuedAgo(ms)], newCreateLedger(), query).length;
+    expect(reported(TWIN_WINDOW_MS + CLOCK_SKEW_MS)).toBe(1);
+    expect(reported(TWIN_WINDOW_MS + CLOCK_SKEW_MS / 2)).toBe(1);
+    expect(reported(TWIN_WINDOW_MS + CLOCK_SKEW_MS + 1_000)).toBe(0);
   });
 
   test("another request's resource explains nothing", () => {
