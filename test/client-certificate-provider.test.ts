@@ -215,6 +215,14 @@ describe("certificates the provider process records as managed (never taken for 
     expect(emulator.requests()).toEqual([]);
   });
 
+  test("check notes an existing resource's request, and nothing for a recorded CSR that no longer parses", async () => {
+    const checking = provider();
+    await checking.check({ ...inputs, csr: "garbled" }, inputs);
+    expect(checking.ledger.existingRequests).toEqual([]);
+    await checking.check(inputs, inputs);
+    expect(checking.ledger.existingRequests).toHaveLength(1);
+  });
+
   test("read records the certificate once", async () => {
     const { id, outs } = await created();
     const managing = provider();
