@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { ClientCertificateProvider } from "../provider/client-certificate-provider";
 import { UncertainOutcomeError } from "../provider/errors";
+import { publicKeyMismatch } from "../provider/issue-client-certificate";
 import { type ApiClientCertificate } from "../provider/api-types";
 import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -220,3 +221,11 @@ describe("a create POST is never sent twice when its outcome is unknown", () => 
 function withoutIssueDate(certificate: ApiClientCertificate): ApiClientCertificate {
   return Object.fromEntries(Object.entries(certificate).filter(([field]) => field !== "issued_on")) as unknown as ApiClientCertificate;
 }
+
+describe("publicKeyMismatch", () => {
+  test("says so when the returned certificate is not X.509 PEM", () => {
+    expect(publicKeyMismatch("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "0".repeat(64))).toBe(
+      "the certificate Cloudflare returned does not parse as X.509 PEM",
+    );
+  });
+});
