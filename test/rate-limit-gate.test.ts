@@ -63,3 +63,15 @@ test("an operation whose budget cannot cover the rest of a block fails at once, 
     expect(emulator.requests()).toHaveLength(6);
   });
 });
+
+test("one gate per endpoint and credentials, whatever the header order; the key holds no credential", () => {
+  const token = { authorization: "Bearer secret-token" };
+  const key = gateKey("https://api.example/client/v4", token);
+  expect(key).toMatch(/^https:\/\/api\.example\/client\/v4 [0-9a-f]{32}$/);
+  expect(key).not.toContain("secret-token");
+  expect(gateKey("https://api.example/client/v4", { authorization: "Bearer other" })).not.toBe(key);
+  expect(gateKey("https://other.example/client/v4", token)).not.toBe(key);
+  const keyAndEmail = gateKey("u", { "x-auth-key": "k", "x-auth-email": "e" });
+  expect(gateKey("u", { "x-auth-email": "e", "x-auth-key": "k" })).toBe(keyAndEmail);
+  expect(gateKey("u", { "x-auth-key": "e", "x-auth-email": "k" })).not.toBe(keyAndEmail);
+});

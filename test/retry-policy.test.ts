@@ -1,4 +1,12 @@
-import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter } from "../provider/retry-policy";
+import {
+  backoffDelay,
+  decideRetry,
+  DEFAULT_RETRY_POLICY,
+  failedBeforeSending,
+  isRetryableErrorCode,
+  isRetryableStatus,
+  parseRetryAfter,
+} from "../provider/retry-policy";
 
 const now = Date.parse("2026-11-29T12:00:00Z");
 
@@ -63,4 +71,38 @@ test.each([
   [409, false],
 ])("status %i is retryable: %s", (status, want) => {
   expect(isRetryableStatus(status)).toBe(want);
+});
+
+describe("parseRetryAfter: which header wins and which values are read", () => {
+  const now = Date.parse("2026-11-29T12:00:00Z");
+  test.each<[string, Record<string, string | string[] | undefined>, number | undefined]>([
+    ["retry-after-ms over retry-after", { "retry-after-ms": "250", "retry-after": "9" }, 250],
+    ["retry-after-ms of zero", { "retry-after-ms": "0" }, 0],
+    ["a negative retry-after-ms falls back to retry-after", { "retry-after-ms": "-5", "retry-after": "2" }, 2000],
+    ["an unreadable retry-after-ms falls back to retry-after", { "retry-after-ms": "soon", "retry-after": "2" }, 2000],
+    ["the first of repeated headers", { "retry-after": ["3", "7"] }, 3000],
+    ["seconds with a fraction", { "retry-after": "1.5" }, 1500],
+    ["blank", { "retry-after": "  " }, undefined],
+    ["seconds followed by text", { "retry-after": "5 s" }, undefined],
+    ["text followed by seconds", { "retry-after": "x5" }, undefined],
+    ["a fraction of several digits", { "retry-after": "1.25" }, 1250],
+    ["an HTTP date", { "retry-after": "Sun, 29 Nov 2026 12:00:04 GMT" }, 4000],
+    ["an HTTP date in the past", { "retry-after": "Sun, 29 Nov 2026 11:00:00 GMT" }, 0],
+  ])("%s", (_name, headers, want) => {
+    expect(parseRetryAfter(headers, now)).toBe(want);
+  });
+});
+
+describe("request errors", () => {
+  test.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH"])("%s failed before sending: a POST may be retried", (code) => {
+    expect(failedBeforeSending(code)).toBe(true);
+  });
+  test.each(["ECONNRESET", "ETIMEDOUT", "EPIPE", "", undefined])("%p may have reached the server", (code) => {
+    expect(failedBeforeSending(code)).toBe(false);
+  });
+  test("an unknown or missing code is not retried", () => {
+    expect(isRetryableErrorCode(undefined)).toBe(false);
+    expect(isRetryableErrorCode("EWHATEVER")).toBe(false);
+    expect(isRetryableErrorCode("ECONNRESET")).toBe(true);
+  });
 });
