@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { csrDer, CsrError, csrPem, inspectCsr, sameCsr } from "./csr";
+import { csrDer, CsrError, csrPem, inspectCsr } from "./csr";
 import { describeInvalidId } from "./identifiers";
 import { isUnknown } from "./unknown";
 
@@ -85,10 +85,11 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
   // The resource exists: it was adopted or issued when it was created, so the input has done its part.
   const exists = resourceExists(olds);
   if (exists) delete inputs["adoptCertificateId"];
-  // Cloudflare already signed this CSR: a key or hash this package would not send for issuance is no reason to refuse it.
   const recordedCsr = exists ? (olds as Record<string, unknown>)["csr"] : undefined;
-  const alreadySigned = (text: string) =>
-    (!exists && adoptCertificateId !== undefined) || (typeof recordedCsr === "string" && sameCsr(recordedCsr, text));
+  // Cloudflare already signed the CSR of a certificate being adopted: a key or hash this package would
+  // not send for issuance is no reason to refuse it. (An existing resource's own CSR is not inspected
+  // again at all: see unchangedCsr.)
+  const alreadySigned = !exists && adoptCertificateId !== undefined;
 
   if (!isUnknown(csr)) {
     if (typeof csr !== "string" || csr.trim() === "") {
@@ -103,7 +104,7 @@ export async function checkClientCertificateInputs(given: unknown, olds: unknown
       });
     } else {
       try {
-        inputs["csr"] = unchangedCsr(recordedCsr, csr) ?? (await inspectCsr(csr, { issuancePolicy: !alreadySigned(csr) })).pem;
+        inputs["csr"] = unchangedCsr(recordedCsr, csr) ?? (await inspectCsr(csr, { issuancePolicy: !alreadySigned })).pem;
       } catch (error) {
         if (!(error instanceof CsrError)) throw error;
         failures.push({ property: "csr", reason: error.message });

@@ -11,8 +11,8 @@ export interface ClientCertificateOutputs extends CertificateFieldOutputs {
 
 /**
  * Maps an API certificate to resource outputs. The CSR is stored in canonical PEM (the API echoes
- * CRLF). Absent fields (and empty subject attributes) are left out rather than set to `undefined`, which the engine's protobuf
- * encoding rejects ("Unexpected struct type").
+ * CRLF). Absent fields (and empty subject attributes) are left out rather than set to `undefined`,
+ * which the engine's protobuf encoding rejects ("Unexpected struct type").
  */
 export function toOutputs(zoneId: string, api: ApiClientCertificate, renewBeforeDays?: number): ClientCertificateOutputs {
   const fields: Record<string, unknown> = {};

@@ -9,18 +9,19 @@ type Provider = pulumi.dynamic.ResourceProvider;
  * and export of the real provider and loads it on first use in the provider process.
  *
  * The closure serializer writes the provider into every resource's state (`__provider`, twice). The
- * real providers inline 10 KB or more of code there (over 100 KB when a program in this repository
- * uses them). One of these per resource type is the whole export of its own module
- * (`*-provider-reference.ts`): from an installed package the serializer writes just `require()` of
- * that module; from this repository's own programs, where nothing is under node_modules, it inlines
- * this object instead, which is why it is a plain object of one-line arrows around one loader (each
- * function the serializer inlines costs about 250 bytes of wrapping). Either way state holds a
- * reference, not the code, and nothing secret: the captured values are two strings.
+ * real providers inline 10 KB or more of code there. One of these per resource type is the whole
+ * export of its own module (`*-provider-reference.ts`). When the package is loaded from a
+ * `node_modules` (users' projects, and this repository's examples and demo, which get a copy from
+ * `npm run build`), the serializer writes just `require()` of that module. A program that imports the
+ * package's files by path gets this object inlined instead, which is why it is a plain object of
+ * one-line arrows around one loader (each inlined function costs about 250 bytes of wrapping).
+ * Either way state holds a reference, not the code, and nothing secret: the captured values are two
+ * strings.
  *
  * The provider process evaluates `__provider` with the Pulumi project directory as working
  * directory, and modules resolve from there: from the package installed in the project's
- * `node_modules`, or, inside this repository, from the repository itself (the package's own name
- * resolves to its `dist/` through the `exports` map).
+ * `node_modules`, or, with the repository root as project, from the repository itself (the
+ * package's own name resolves to its `dist/` through the `exports` map).
  */
 export function delegatingProvider(module: string, exportName: string): Provider {
   // A plain object the serializer writes once and every method shares: the real provider is loaded and
