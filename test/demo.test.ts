@@ -37,7 +37,7 @@ test("the demo deploys, verifies, shows the associated hostnames, previews a rep
   expect(output).toMatch(/\+-\s*pulumi-nodejs:dynamic\/cloudflare-mtls:ClientCertificate/);
   expect(output).toMatch(/certificate [0-9a-f]{32} is pending_revocation/);
   // A require() of the package's provider module per resource, not its inlined code.
-  expect(output).toMatch(/\(__provider\): CertificateRequest \d{3} bytes, HostnameAssociation \d{3} bytes, ClientCertificate \d{3} bytes/);
+  expect(output).toMatch(/\(__provider\): CertificateRequest \d{3} bytes, ClientCertificate \d{3} bytes, HostnameAssociation \d{3} bytes/);
   expect(output).toMatch(/emulator API requests, whole demo: .*POST 1/);
   expect(output).toMatch(/emulator API requests, whole demo: .*DELETE 1/);
   expect(output).toMatch(/emulator API requests, whole demo: .*PUT 2/);

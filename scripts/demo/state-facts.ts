@@ -52,5 +52,7 @@ function providerSizes(resources: readonly ExportedResource[]): string {
       );
       return `${name} ${bytes} bytes`;
     })
+    // State order follows the engine's completion order, which varies between runs.
+    .sort()
     .join(", ");
 }
