@@ -1,4 +1,4 @@
-import { MAX_API_MESSAGE_LENGTH, MAX_API_MESSAGES, normalizeMessages, parseEnvelope } from "../provider/api-envelope";
+import { describeBody, MAX_API_MESSAGE_LENGTH, MAX_API_MESSAGES, normalizeMessages, parseEnvelope } from "../provider/api-envelope";
 
 describe("parseEnvelope", () => {
   const notEnvelopes: Array<{ name: string; body: string }> = [
@@ -20,6 +20,36 @@ describe("parseEnvelope", () => {
       result: [1],
       result_info: { page: 1 },
     });
+  });
+
+  test("normalises errors and messages each from its own field", () => {
+    const body = JSON.stringify({
+      success: false,
+      errors: [{ code: 1, message: "e" }],
+      messages: [{ code: 2, message: "m" }],
+      result: null,
+    });
+    expect(parseEnvelope(body)).toEqual({
+      success: false,
+      errors: [{ code: 1, message: "e" }],
+      messages: [{ code: 2, message: "m" }],
+      result: null,
+    });
+  });
+});
+
+describe("describeBody", () => {
+  test("names an empty body", () => {
+    expect(describeBody("")).toBe("empty body");
+  });
+
+  test("shows 60 characters, marking the cut only when there is more", () => {
+    expect(describeBody("a".repeat(60))).toBe(`starts with "${"a".repeat(60)}"`);
+    expect(describeBody("b".repeat(61))).toBe(`starts with "${"b".repeat(60)}"…`);
+  });
+
+  test("replaces what is not printable ASCII with ?", () => {
+    expect(describeBody("<p>\u00e9\n\u0000</p>")).toBe('starts with "<p>???</p>"');
   });
 });
 
@@ -51,6 +81,13 @@ describe("normalizeMessages (regression: errors: [null] made error mapping throw
   ];
   test.each(cases)("normalises $name", ({ input, want }) => {
     expect(normalizeMessages(input)).toEqual(want);
+  });
+
+  test(`keeps ${MAX_API_MESSAGES} entries and a message of ${MAX_API_MESSAGE_LENGTH} characters whole`, () => {
+    const exactly = Array.from({ length: MAX_API_MESSAGES }, () => ({ code: 1000, message: "y".repeat(MAX_API_MESSAGE_LENGTH) }));
+    const normalized = normalizeMessages(exactly);
+    expect(normalized).toHaveLength(MAX_API_MESSAGES);
+    expect(normalized[0]?.message).toBe("y".repeat(MAX_API_MESSAGE_LENGTH));
   });
 
   test(`keeps at most ${MAX_API_MESSAGES} entries and ${MAX_API_MESSAGE_LENGTH} characters of each`, () => {

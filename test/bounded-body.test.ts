@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { createGzip, gzipSync } from "node:zlib";
 import { CloudflareApiError, UncertainOutcomeError } from "../provider/errors";
 import { issueClientCertificate } from "../provider/issue-client-certificate";
-import { MAX_RESPONSE_BYTES } from "../provider/bounded-body";
+import { MAX_RESPONSE_BYTES, receiveBounded, responseTooLargeError } from "../provider/bounded-body";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { apiCertificate, successEnvelope, withRawServer } from "./helpers/raw-server";
 
@@ -247,5 +247,46 @@ describe("response bodies are bounded (issue 8 item 11)", () => {
         expect(server.requests).toEqual([list, `POST /client/v4/zones/${zoneId}/client_certificates`, list, list]);
       },
     );
+  });
+});
+
+describe("receiveBounded on its own, with a small limit", () => {
+  /** A stand-in for got's request stream: it emits `response` with the headers, then the (decoded) body. */
+  function answer(headers: Record<string, string>, body: string, limit: number) {
+    const stream = new PassThrough();
+    const received = receiveBounded(stream, limit);
+    stream.emit("response", { statusCode: 200, headers });
+    stream.end(body);
+    return received;
+  }
+
+  test("a declared length equal to the limit is read", async () => {
+    expect((await answer({ "content-length": "10" }, "0123456789", 10)).body).toEqual({ text: "0123456789" });
+  });
+
+  test("a declared length past the limit is refused unread, whatever the case and spacing of an identity encoding", async () => {
+    expect((await answer({ "content-length": "100", "content-encoding": " IDENTITY " }, "short", 10)).body).toEqual({
+      tooLarge: "content-length 100",
+    });
+  });
+
+  test("the length of a compressed body says nothing of the decoded size, so it is not used", async () => {
+    // The stream got hands over is already decoded: 5 bytes, whatever the gzip body's length was.
+    expect((await answer({ "content-length": "100", "content-encoding": "gzip" }, "small", 10)).body).toEqual({ text: "small" });
+  });
+
+  test("a body without a declared length is counted as it arrives", async () => {
+    expect((await answer({}, "x".repeat(11), 10)).body).toEqual({ tooLarge: "counted after decompression" });
+  });
+});
+
+describe("responseTooLargeError", () => {
+  test("keeps the status, for a create (uncertain) and for any other request", () => {
+    const uncertain = responseTooLargeError("creating client certificate", 200, "content-length 1", true);
+    expect(uncertain).toBeInstanceOf(UncertainOutcomeError);
+    expect(uncertain.status).toBe(200);
+    const certain = responseTooLargeError("reading client certificate", 502, "content-length 1", false);
+    expect(certain).not.toBeInstanceOf(UncertainOutcomeError);
+    expect(certain.status).toBe(502);
   });
 });
