@@ -41,18 +41,20 @@ function ciphertextLength(secret: unknown): number {
 const MAX_PROVIDER_BYTES = 2048;
 
 function providerSizes(resources: readonly ExportedResource[]): string {
-  return resources
-    .filter((resource) => typeof resource.outputs?.["__provider"] === "string")
-    .map((resource) => {
-      const name = resource.type.split(":").pop() ?? resource.type;
-      const bytes = Buffer.byteLength(String(resource.outputs?.["__provider"]));
-      check(
-        bytes <= MAX_PROVIDER_BYTES,
-        `${name}'s __provider is ${bytes} bytes (at most ${MAX_PROVIDER_BYTES}): the program did not load pulumi-cloudflare-mtls from node_modules (run \`npm run build\`)`,
-      );
-      return `${name} ${bytes} bytes`;
-    })
-    // State order follows the engine's completion order, which varies between runs.
-    .sort()
-    .join(", ");
+  return (
+    resources
+      .filter((resource) => typeof resource.outputs?.["__provider"] === "string")
+      .map((resource) => {
+        const name = resource.type.split(":").pop() ?? resource.type;
+        const bytes = Buffer.byteLength(String(resource.outputs?.["__provider"]));
+        check(
+          bytes <= MAX_PROVIDER_BYTES,
+          `${name}'s __provider is ${bytes} bytes (at most ${MAX_PROVIDER_BYTES}): the program did not load pulumi-cloudflare-mtls from node_modules (run \`npm run build\`)`,
+        );
+        return `${name} ${bytes} bytes`;
+      })
+      // State order follows the engine's completion order, which varies between runs.
+      .sort()
+      .join(", ")
+  );
 }
