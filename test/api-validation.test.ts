@@ -1,4 +1,10 @@
-import { MAX_PEM_FIELD_CHARS, MAX_SHORT_FIELD_CHARS, MAX_SUBJECT_FIELD_CHARS, parseApiCertificate } from "../provider/api-validation";
+import {
+  MAX_PEM_FIELD_CHARS,
+  MAX_SHORT_FIELD_CHARS,
+  MAX_SUBJECT_FIELD_CHARS,
+  parseApiCertificate,
+  parseResultInfo,
+} from "../provider/api-validation";
 import { toOutputs } from "../provider/client-certificate-outputs";
 import { CloudflareApiError } from "../provider/errors";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -156,5 +162,21 @@ describe("parseApiCertificate", () => {
     expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(
       new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`),
     );
+  });
+});
+
+describe("parseResultInfo (mutation survivors of group 3)", () => {
+  const complete = { page: 1, per_page: 50, count: 2, total_count: 2 };
+
+  test("reads a block with every number", () => {
+    expect(parseResultInfo(complete)).toEqual(complete);
+  });
+
+  test.each(["page", "per_page", "count", "total_count"])("ignores a block whose %s is not a number", (field) => {
+    expect(parseResultInfo({ ...complete, [field]: String(complete[field as keyof typeof complete]) })).toBeUndefined();
+  });
+
+  test.each([null, "page 1", 7])("ignores %p", (value) => {
+    expect(parseResultInfo(value)).toBeUndefined();
   });
 });

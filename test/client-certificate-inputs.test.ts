@@ -255,3 +255,53 @@ describe("coexistingCertificateIds", () => {
     expect(failures[0]?.reason).toContain(reason);
   });
 });
+
+describe("the bounds are inclusive (mutation survivors of group 3)", () => {
+  const idOf = (index: number) => index.toString(16).padStart(32, "0");
+
+  test.each([1, MAX_VALIDITY_DAYS])("accepts validityDays %i", async (validityDays) => {
+    expect((await checkClientCertificateInputs({ ...valid, validityDays })).failures).toEqual([]);
+  });
+
+  test.each([0, MAX_VALIDITY_DAYS + 1])("refuses validityDays %i", async (validityDays) => {
+    expect((await checkClientCertificateInputs({ ...valid, validityDays })).failures.map((failure) => failure.property)).toEqual([
+      "validityDays",
+    ]);
+  });
+
+  test("accepts renewBeforeDays 1 and refuses 0", async () => {
+    expect((await checkClientCertificateInputs({ ...valid, renewBeforeDays: 1 })).failures).toEqual([]);
+    expect((await checkClientCertificateInputs({ ...valid, renewBeforeDays: 0 })).failures.map((failure) => failure.property)).toEqual([
+      "renewBeforeDays",
+    ]);
+  });
+
+  test("accepts 100 coexisting certificate ids and refuses 101", async () => {
+    const ids = (count: number) => Array.from({ length: count }, (_, index) => idOf(index));
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: ids(100) })).failures).toEqual([]);
+    expect((await checkClientCertificateInputs({ ...valid, coexistingCertificateIds: ids(101) })).failures).toEqual([
+      { property: "coexistingCertificateIds", reason: "coexistingCertificateIds lists 101 certificates; at most 100 are accepted" },
+    ]);
+  });
+
+  test("a CSR of exactly 65,536 characters is parsed, not refused for its length", async () => {
+    // Trailing blank lines pad the PEM; the CSR itself is valid, so no failure at all.
+    const padded = csr.trimEnd() + "\n".repeat(65_536 - csr.trimEnd().length);
+    expect(padded).toHaveLength(65_536);
+    expect((await checkClientCertificateInputs({ ...valid, csr: padded })).failures).toEqual([]);
+    const tooLong = `${padded}\n`;
+    expect((await checkClientCertificateInputs({ ...valid, csr: tooLong })).failures).toEqual([
+      {
+        property: "csr",
+        reason: "csr is 65537 characters long; a certificate signing request is a few kilobytes, check that the right file was read",
+      },
+    ]);
+  });
+
+  test("names a function or symbol given as a value by its type", async () => {
+    const failures = (await checkClientCertificateInputs({ ...valid, validityDays: () => 1 })).failures;
+    expect(failures).toEqual([{ property: "validityDays", reason: "validityDays must be a whole number of days, got a function" }]);
+    const symbol = (await checkClientCertificateInputs({ ...valid, validityDays: Symbol("x") })).failures;
+    expect(symbol).toEqual([{ property: "validityDays", reason: "validityDays must be a whole number of days, got a symbol" }]);
+  });
+});
