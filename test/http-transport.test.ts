@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import { inspect } from "node:util";
 import { authenticationHeaders } from "../provider/credentials";
@@ -55,6 +56,14 @@ function get(retryMode: RetryMode = "idempotent"): ApiRequest {
 const errorEnvelope = (errors: Array<{ code: number; message: string }>) =>
   JSON.stringify({ success: false, errors, messages: [], result: null });
 
+/** A handler that answers every request with `status` and `body`. */
+function always(status: number, body: string, contentType = "application/json") {
+  return (_request: IncomingMessage, response: ServerResponse): void => {
+    response.writeHead(status, { "content-type": contentType });
+    response.end(body);
+  };
+}
+
 describe("what a request carries", () => {
   test("sends the user agent and asks for JSON", async () => {
     const seen: Array<Record<string, unknown>> = [];
@@ -107,18 +116,12 @@ describe("what a request carries", () => {
 
 describe("which answers count as success", () => {
   test.each([300, 400])("an envelope with success: true under HTTP %i is an error", async (status) => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(successEnvelope({ id: "x" }));
-      },
-      async (server) => {
-        const error = await rejection(transport(server.baseUrl).send(get()));
-        expect(error).toBeInstanceOf(CloudflareApiError);
-        expect(error.message).toBe(`${operation}: no error details in the response (HTTP ${status})`);
-        expect(server.requests).toHaveLength(1);
-      },
-    );
+    await withRawServer(always(status, successEnvelope({ id: "x" })), async (server) => {
+      const error = await rejection(transport(server.baseUrl).send(get()));
+      expect(error).toBeInstanceOf(CloudflareApiError);
+      expect(error.message).toBe(`${operation}: no error details in the response (HTTP ${status})`);
+      expect(server.requests).toHaveLength(1);
+    });
   });
 });
 
@@ -142,53 +145,35 @@ describe("answers that are not Cloudflare envelopes", () => {
   });
 
   test("a GET that only ever gets HTML 502 gives up with the status and why", async () => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(502, { "content-type": "text/html" });
-        response.end("<html>502 Bad Gateway</html>");
-      },
-      async (server) => {
-        const error = await rejection(transport(server.baseUrl).send(get()));
-        expect(error).toBeInstanceOf(CloudflareApiError);
-        expect(error).not.toBeInstanceOf(UncertainOutcomeError);
-        expect(error.message).toBe(
-          `${operation}: Cloudflare answered HTTP 502 with a body that is not a Cloudflare API response (starts with "<html>502 Bad Gateway</html>"); gave up after 5 attempts`,
-        );
-        expect((error as CloudflareApiError).status).toBe(502);
-        expect(server.requests).toHaveLength(5);
-      },
-    );
+    await withRawServer(always(502, "<html>502 Bad Gateway</html>", "text/html"), async (server) => {
+      const error = await rejection(transport(server.baseUrl).send(get()));
+      expect(error).toBeInstanceOf(CloudflareApiError);
+      expect(error).not.toBeInstanceOf(UncertainOutcomeError);
+      expect(error.message).toBe(
+        `${operation}: Cloudflare answered HTTP 502 with a body that is not a Cloudflare API response (starts with "<html>502 Bad Gateway</html>"); gave up after 5 attempts`,
+      );
+      expect((error as CloudflareApiError).status).toBe(502);
+      expect(server.requests).toHaveLength(5);
+    });
   });
 
   test("a POST answered by an HTML 502 is not retried: its outcome is uncertain, and the error says the status", async () => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(502, { "content-type": "text/html" });
-        response.end("<html>502 Bad Gateway</html>");
-      },
-      async (server) => {
-        const error = await rejection(transport(server.baseUrl).send({ ...get("unsent-only"), method: "POST", body: { csr: "x" } }));
-        expect(error).toBeInstanceOf(UncertainOutcomeError);
-        expect((error as CloudflareApiError).status).toBe(502);
-        expect(server.requests).toHaveLength(1);
-      },
-    );
+    await withRawServer(always(502, "<html>502 Bad Gateway</html>", "text/html"), async (server) => {
+      const error = await rejection(transport(server.baseUrl).send({ ...get("unsent-only"), method: "POST", body: { csr: "x" } }));
+      expect(error).toBeInstanceOf(UncertainOutcomeError);
+      expect((error as CloudflareApiError).status).toBe(502);
+      expect(server.requests).toHaveLength(1);
+    });
   });
 
   test.each([300, 404])("a GET answered by HTML under HTTP %i fails at once", async (status) => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(status, { "content-type": "text/html" });
-        response.end("<html>nope</html>");
-      },
-      async (server) => {
-        const error = await rejection(transport(server.baseUrl).send(get()));
-        expect(error).toBeInstanceOf(CloudflareApiError);
-        expect(error).not.toBeInstanceOf(NotFoundError);
-        expect((error as CloudflareApiError).status).toBe(status);
-        expect(server.requests).toHaveLength(1);
-      },
-    );
+    await withRawServer(always(status, "<html>nope</html>", "text/html"), async (server) => {
+      const error = await rejection(transport(server.baseUrl).send(get()));
+      expect(error).toBeInstanceOf(CloudflareApiError);
+      expect(error).not.toBeInstanceOf(NotFoundError);
+      expect((error as CloudflareApiError).status).toBe(status);
+      expect(server.requests).toHaveLength(1);
+    });
   });
 });
 
@@ -196,46 +181,31 @@ describe("server errors with an envelope", () => {
   const failure = [{ code: 10002, message: "internal" }];
 
   test("a POST answered 500 is uncertain and keeps the status and errors", async () => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(errorEnvelope(failure));
-      },
-      async (server) => {
-        const error = (await rejection(
-          transport(server.baseUrl).send({ ...get("unsent-only"), method: "POST", body: {} }),
-        )) as CloudflareApiError;
-        expect(error).toBeInstanceOf(UncertainOutcomeError);
-        expect(error.status).toBe(500);
-        expect(error.errors).toEqual(failure);
-        expect(server.requests).toHaveLength(1);
-      },
-    );
+    await withRawServer(always(500, errorEnvelope(failure)), async (server) => {
+      const error = (await rejection(
+        transport(server.baseUrl).send({ ...get("unsent-only"), method: "POST", body: {} }),
+      )) as CloudflareApiError;
+      expect(error).toBeInstanceOf(UncertainOutcomeError);
+      expect(error.status).toBe(500);
+      expect(error.errors).toEqual(failure);
+      expect(server.requests).toHaveLength(1);
+    });
   });
 
   test("a GET that only ever gets 500 gives up keeping the status and errors", async () => {
-    await withRawServer(
-      (_request, response) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(errorEnvelope(failure));
-      },
-      async (server) => {
-        const error = (await rejection(transport(server.baseUrl).send(get()))) as CloudflareApiError;
-        expect(error.message).toBe(`${operation}: Cloudflare error 10002: internal (HTTP 500); gave up after 5 attempts`);
-        expect(error.status).toBe(500);
-        expect(error.errors).toEqual(failure);
-      },
-    );
+    await withRawServer(always(500, errorEnvelope(failure)), async (server) => {
+      const error = (await rejection(transport(server.baseUrl).send(get()))) as CloudflareApiError;
+      expect(error.message).toBe(`${operation}: Cloudflare error 10002: internal (HTTP 500); gave up after 5 attempts`);
+      expect(error.status).toBe(500);
+      expect(error.errors).toEqual(failure);
+    });
   });
 });
 
 describe("how a refusal is classified", () => {
   async function refusal(status: number, errors: Array<{ code: number; message: string }>): Promise<CloudflareApiError> {
     return withRawServer(
-      (_request, response) => {
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(errorEnvelope(errors));
-      },
+      always(status, errorEnvelope(errors)),
       async (server) => (await rejection(transport(server.baseUrl).send(get()))) as CloudflareApiError,
     );
   }
