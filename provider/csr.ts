@@ -1,5 +1,6 @@
 import { createHash, createPublicKey } from "node:crypto";
 import { cached, newBoundedCache, remember } from "./bounded-cache";
+import { type DerEncodingProblem, derEncodingProblem } from "./der-encoding";
 
 /**
  * Certificate signing requests: accepting the forms users paste (CRLF, literal `\n`
@@ -152,14 +153,9 @@ async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
   } catch {
     throw new CsrError(`does not decode as a PKCS#10 certificate signing request; ${HOW_TO_MAKE_ONE}`);
   }
-  const declared = derElementLength(der);
-  if (declared !== der.length) {
-    const what =
-      declared < 0 || declared > der.length
-        ? "a length that does not match its content"
-        : `${der.length - declared} bytes after the end of the request`;
-    throw new CsrError(`has ${what}: it was cut or padded; copy the whole file again`);
-  }
+  const encoding = derEncodingProblem(der);
+  // A certificate that already exists was signed from these bytes: only a request about to be sent must be DER.
+  if (encoding !== undefined && (enforce || encoding.kind !== "not-der")) throw new CsrError(describeEncodingProblem(encoding));
   const spki = new Uint8Array(request.publicKey.rawData);
   const key = describeKey(spki);
   if (enforce && key.problem !== undefined) throw new CsrError(key.problem);
@@ -187,19 +183,18 @@ async function inspectCsrDer(der: Buffer, enforce: boolean): Promise<CsrFacts> {
 /** Hashes a CSR may be signed with; SHA-1 and MD5 signatures can be forged. */
 const ACCEPTED_SIGNATURE_HASHES = ["SHA-256", "SHA-384", "SHA-512"];
 
-/**
- * The length of the DER element at the start of `der` (tag, length and content), or -1 when its
- * length field cannot be read. A CSR is one SEQUENCE: anything after it is not part of the request.
- */
-function derElementLength(der: Uint8Array): number {
-  const first = der[1];
-  if (first === undefined) return -1;
-  if (first < 0x80) return 2 + first;
-  const octets = first & 0x7f;
-  if (octets === 0 || octets > 4 || der.length < 2 + octets) return -1;
-  let length = 0;
-  for (let index = 0; index < octets; index++) length = length * 256 + (der[2 + index] ?? 0);
-  return 2 + octets + length;
+function describeEncodingProblem(problem: DerEncodingProblem): string {
+  switch (problem.kind) {
+    case "not-der":
+      return (
+        "is not DER-encoded as PKCS#10 requires: it has an indefinite length, or a length written with more bytes than needed; " +
+        "create it again from the private key (openssl req -new -key client.key -subj /CN=client)"
+      );
+    case "cut":
+      return "has a length that does not match its content: it was cut or padded; copy the whole file again";
+    case "trailing":
+      return `has ${problem.bytes} bytes after the end of the request: it was cut or padded; copy the whole file again`;
+  }
 }
 
 /** The key's description, and why Cloudflare would not sign it, if so. */

@@ -1,5 +1,9 @@
 import { CsrError, MAX_CSR_TEXT_CHARS, csrDer, csrPem, inspectCsr, normalizeLineEndings, sameCsr } from "../provider/csr";
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { webcrypto } from "node:crypto";
 import { csrFixture } from "./fixtures/csr-fixtures";
+import { contentLength, derAsPem, derChildren, fixtureDer, paddedLength, tlv, withLengthField } from "./helpers/der";
 
 const pem = csrFixture("ecdsa-p256");
 const crlf = pem.replace(/\n/g, "\r\n");
@@ -21,6 +25,13 @@ describe("sameCsr", () => {
   test.each(cases)("$name -> $want", ({ a, b, want }) => {
     expect(sameCsr(a, b)).toBe(want);
   });
+
+  test.each([
+    { name: "the same text with CRLF and a trailing newline", a: "not a csr", b: "not a csr\r\n", want: true },
+    { name: "other text", a: "not a csr", b: "not a CSR", want: false },
+  ])("compares texts that are not CSRs by their normalized text: $name -> $want", ({ a, b, want }) => {
+    expect(sameCsr(a, b)).toBe(want);
+  });
 });
 
 describe("csrDer and csrPem", () => {
@@ -28,6 +39,39 @@ describe("csrDer and csrPem", () => {
     const canonical = csrPem(csrDer(crlf));
     expect(canonical).toBe(pem);
     expect(canonical.split("\n").every((line) => line.length <= 64)).toBe(true);
+  });
+
+  test("csrPem of no bytes is an empty block", () => {
+    expect(csrPem(new Uint8Array())).toBe("-----BEGIN CERTIFICATE REQUEST-----\n\n-----END CERTIFICATE REQUEST-----\n");
+  });
+
+  test("a CsrError is named CsrError and keeps its reason", () => {
+    const error = new CsrError("is wrong");
+    expect(error.name).toBe("CsrError");
+    expect(error.message).toBe("csr is wrong");
+    expect(error.reason).toBe("is wrong");
+  });
+
+  // Each body breaks exactly one rule: its length is a multiple of 4 unless that is the rule broken.
+  test.each([
+    { name: "an empty body", body: "  \n " },
+    { name: "a character outside base64 at the start", body: "*AAABBBB" },
+    { name: "a character outside base64 at the end", body: "AAAABBB*" },
+    { name: "a character outside base64 in the middle", body: "AAAA*BBB" },
+    { name: "padding in the middle", body: "AA==AAAA" },
+    { name: "three padding characters", body: "AAAAA===" },
+    { name: "a length that is not a multiple of 4", body: "QUJDRA" },
+  ])("rejects a PEM block with $name", ({ body }) => {
+    const text = `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`;
+    expect(() => csrDer(text)).toThrow(
+      new CsrError("has a PEM block whose body is not valid base64; copy the whole file, including the BEGIN and END lines"),
+    );
+  });
+
+  test("accepts a body with padding and whitespace inside lines", () => {
+    expect([...csrDer("-----BEGIN CERTIFICATE REQUEST-----\nQU JD\tRA==\n-----END CERTIFICATE REQUEST-----")]).toEqual([
+      0x41, 0x42, 0x43, 0x44,
+    ]);
   });
 
   test("normalizeLineEndings turns CRLF, CR and escaped newlines into LF", () => {
@@ -113,5 +157,82 @@ describe("inspectCsr", () => {
   test("rejects DER that is not a PKCS#10 request", async () => {
     const garbage = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from("definitely not asn.1 data").toString("base64")}\n-----END CERTIFICATE REQUEST-----`;
     await expect(inspectCsr(garbage)).rejects.toThrow(/does not decode as a PKCS#10 certificate signing request/);
+  });
+});
+
+describe("inspectCsr checks what @peculiar/x509 lets through", () => {
+  const NOT_DER =
+    "csr is not DER-encoded as PKCS#10 requires: it has an indefinite length, or a length written with more bytes than needed; " +
+    "create it again from the private key (openssl req -new -key client.key -subj /CN=client)";
+  const der = fixtureDer("ecdsa-p256");
+  const [info, signatureAlgorithm, signature] = derChildren(der) as [Buffer, Buffer, Buffer];
+  const request = (...parts: Buffer[]): string => derAsPem(tlv(0x30, ...parts));
+
+  test.each([
+    { name: "an indefinite outer length", pem: derAsPem(withLengthField(der, [0x80])) },
+    { name: "an outer length padded to four bytes", pem: derAsPem(withLengthField(der, paddedLength(contentLength(der), 4))) },
+    { name: "an outer length in five bytes", pem: derAsPem(withLengthField(der, paddedLength(contentLength(der), 5))) },
+    {
+      name: "the signature algorithm's length in the long form",
+      pem: request(info, withLengthField(signatureAlgorithm, paddedLength(contentLength(signatureAlgorithm), 1)), signature),
+    },
+  ])("refuses a request to be signed with $name, which x509 reads", async ({ pem }) => {
+    await expect(inspectCsr(pem)).rejects.toThrow(new CsrError(NOT_DER.slice("csr ".length)));
+  });
+
+  test("a length padded inside the signed part is refused as not DER before the signature is checked", async () => {
+    const [version, subject, ...rest] = derChildren(info) as [Buffer, Buffer, ...Buffer[]];
+    const paddedSubject = withLengthField(subject, paddedLength(contentLength(subject), 2));
+    await expect(inspectCsr(request(tlv(0x30, version, paddedSubject, ...rest), signatureAlgorithm, signature))).rejects.toThrow(NOT_DER);
+  });
+
+  test("a certificate that already exists is described although its request is BER", async () => {
+    const facts = await inspectCsr(derAsPem(withLengthField(der, [0x80])), { issuancePolicy: false });
+    expect(facts.keyDescription).toBe("ECDSA P-256");
+  });
+
+  test("bytes after the request are refused with their count", async () => {
+    await expect(inspectCsr(derAsPem(Buffer.concat([der, Buffer.from([0, 0, 0])])), { issuancePolicy: false })).rejects.toThrow(
+      "csr has 3 bytes after the end of the request: it was cut or padded; copy the whole file again",
+    );
+  });
+
+  test("a signature algorithm without a hash is named by its OID", async () => {
+    const unknownAlgorithm = tlv(0x30, tlv(0x06, Buffer.from([0x2a, 0x03, 0x04])));
+    await expect(inspectCsr(request(info, unknownAlgorithm, signature))).rejects.toThrow(
+      "csr is signed with 1.2.3.4, which is not accepted; sign it with SHA-256, SHA-384, SHA-512 (openssl req -sha256)",
+    );
+  });
+
+  test("a signature whose check throws (an RSA algorithm on an EC key) does not verify", async () => {
+    const rsaWithSha256 = tlv(0x30, tlv(0x06, Buffer.from("2a864886f70d01010b", "hex")), Buffer.from([0x05, 0x00]));
+    await expect(inspectCsr(request(info, rsaWithSha256, signature))).rejects.toThrow(
+      /signature that does not verify with its own public key/,
+    );
+  });
+
+  test("a public key of an algorithm Node cannot read is refused before the signature is checked", async () => {
+    const [version, subject, publicKeyInfo, ...rest] = derChildren(info) as [Buffer, Buffer, Buffer, ...Buffer[]];
+    const [, publicKey] = derChildren(publicKeyInfo) as [Buffer, Buffer];
+    const unknownKey = tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from([0x2a, 0x03, 0x04]))), publicKey);
+    await expect(inspectCsr(request(tlv(0x30, version, subject, unknownKey, ...rest), signatureAlgorithm, signature))).rejects.toThrow(
+      "csr has a public key this package cannot read; Cloudflare signs RSA 2048 to 4096 bits, or ECDSA on P-256 or P-384",
+    );
+  });
+
+  test("a request over 8 KB is inspected every time instead of being remembered", async () => {
+    const keys = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    const names = Array.from({ length: 400 }, (_, index) => ({ type: "dns" as const, value: `host-${index}.example.com` }));
+    const large = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: "CN=large.example.com",
+      keys,
+      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
+      extensions: [new x509.SubjectAlternativeNameExtension(names)],
+    });
+    expect(large.rawData.byteLength).toBeGreaterThan(8192);
+    const first = await inspectCsr(large.toString("pem"));
+    const second = await inspectCsr(large.toString("pem"));
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
   });
 });
