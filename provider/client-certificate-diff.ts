@@ -15,8 +15,9 @@ export function diffClientCertificate(
   now: number = Date.now(),
 ): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
-  if (isUnknown(news["zoneId"]) || olds["zoneId"] !== news["zoneId"]) replaces.push("zoneId");
-  if (isUnknown(news["validityDays"]) || olds["validityDays"] !== news["validityDays"]) replaces.push("validityDays");
+  // A value unknown during preview differs from every recorded one: it is a replacement as well.
+  if (olds["zoneId"] !== news["zoneId"]) replaces.push("zoneId");
+  if (olds["validityDays"] !== news["validityDays"]) replaces.push("validityDays");
   const oldCsr = olds["csr"];
   const newCsr = news["csr"];
   if (isUnknown(newCsr) || typeof oldCsr !== "string" || typeof newCsr !== "string" || !sameCsr(oldCsr, newCsr)) replaces.push("csr");

@@ -3,6 +3,7 @@ import {
   MAX_SHORT_FIELD_CHARS,
   MAX_SUBJECT_FIELD_CHARS,
   parseApiCertificate,
+  parseApiCertificateList,
   parseResultInfo,
 } from "../provider/api-validation";
 import { toOutputs } from "../provider/client-certificate-outputs";
@@ -51,6 +52,18 @@ describe("parseApiCertificate", () => {
       want: 'expected certificate_authority to be an object with id and name, got {"id":"x"}',
     },
     { name: "no object at all", value: null, want: "expected the result to be a client certificate object, got null" },
+    { name: "a string instead of an object", value: "active", want: 'expected the result to be a client certificate object, got "active"' },
+    { name: "an empty id", value: { ...minimal, id: "" }, want: 'expected id to be a non-empty string, got ""' },
+    {
+      name: "a long unknown status, shown by its first 40 characters",
+      value: { ...minimal, status: "s".repeat(100) },
+      want: `expected status to be one of active, pending_reactivation, pending_revocation, revoked, got "${"s".repeat(39)}`,
+    },
+    {
+      name: "an overlong CA id",
+      value: { ...minimal, certificate_authority: { id: "i".repeat(MAX_SHORT_FIELD_CHARS + 1), name: "Cloudflare" } },
+      want: "expected certificate_authority.id to be at most 4096 characters long, got 4097 characters",
+    },
     {
       name: "a serial number nested a million arrays deep",
       value: { ...minimal, serial_number: JSON.parse(`${"[".repeat(1e6)}${"]".repeat(1e6)}`) },
@@ -161,6 +174,26 @@ describe("parseApiCertificate", () => {
   test.each(broken)("fails loudly on $name", ({ value, want }) => {
     expect(() => parseApiCertificate(value, "reading client certificate")).toThrow(
       new CloudflareApiError(`reading client certificate: Cloudflare broke its API contract: ${want}`),
+    );
+  });
+});
+
+describe("parseApiCertificateList", () => {
+  test("reads every certificate of the array", () => {
+    expect(parseApiCertificateList([minimal, { ...minimal, id: "0".repeat(32) }], "listing")).toEqual([
+      minimal,
+      { ...minimal, id: "0".repeat(32) },
+    ]);
+  });
+
+  test.each([
+    { name: "an object", value: { result: [] }, shown: '{"result":[]}' },
+    { name: "nothing", value: undefined, shown: "nothing" },
+  ])("fails loudly on $name instead of an array", ({ value, shown }) => {
+    expect(() => parseApiCertificateList(value, "listing client certificates")).toThrow(
+      new CloudflareApiError(
+        `listing client certificates: Cloudflare broke its API contract: expected the result to be an array of client certificates, got ${shown}`,
+      ),
     );
   });
 });

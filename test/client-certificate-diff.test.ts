@@ -53,6 +53,18 @@ describe("diffClientCertificate", () => {
       want: { changes: true, replaces: ["validityDays"] },
     },
     { name: "another zone", olds: recorded, news: { ...inputs, zoneId: "f".repeat(32) }, want: { changes: true, replaces: ["zoneId"] } },
+    {
+      name: "a zone unknown during preview",
+      olds: recorded,
+      news: { ...inputs, zoneId: UNKNOWN },
+      want: { changes: true, replaces: ["zoneId"] },
+    },
+    {
+      name: "a validity unknown during preview",
+      olds: recorded,
+      news: { ...inputs, validityDays: UNKNOWN },
+      want: { changes: true, replaces: ["validityDays"] },
+    },
     { name: "a CSR unknown during preview", olds: recorded, news: { ...inputs, csr: UNKNOWN }, want: { changes: true, replaces: ["csr"] } },
     {
       name: "a certificate refresh found revoked",
@@ -101,6 +113,18 @@ describe("diffClientCertificate", () => {
       name: "never renews without a renewal window",
       olds: { ...expiring, renewBeforeDays: undefined },
       news: inputs,
+      want: { changes: false, replaces: [] },
+    },
+    {
+      name: "renews a certificate exactly renewBeforeDays before it expires (21 days)",
+      olds: { ...expiring, renewBeforeDays: 21 },
+      news: { ...inputs, renewBeforeDays: 21 },
+      want: { changes: true, replaces: ["expiresOn"] },
+    },
+    {
+      name: "keeps a certificate one day outside its renewal window (21 days before expiry, renewing 20 days before)",
+      olds: { ...expiring, renewBeforeDays: 20 },
+      news: { ...inputs, renewBeforeDays: 20 },
       want: { changes: false, replaces: [] },
     },
     {

@@ -1,4 +1,4 @@
-import { checkClientCertificateInputs, MAX_VALIDITY_DAYS } from "../provider/client-certificate-inputs";
+import { checkClientCertificateInputs, describeValue, MAX_VALIDITY_DAYS } from "../provider/client-certificate-inputs";
 import { normalizeLineEndings } from "../provider/csr";
 import { UNKNOWN } from "../provider/unknown";
 import { csrFixture } from "./fixtures/csr-fixtures";
@@ -304,4 +304,21 @@ describe("the bounds are inclusive (mutation survivors of group 3)", () => {
     const symbol = (await checkClientCertificateInputs({ ...valid, validityDays: Symbol("x") })).failures;
     expect(symbol).toEqual([{ property: "validityDays", reason: "validityDays must be a whole number of days, got a symbol" }]);
   });
+});
+
+describe("describeValue", () => {
+  test.each([
+    { name: "40 characters of JSON whole", value: "s".repeat(38), want: `"${"s".repeat(38)}"` },
+    { name: "41 characters of JSON cut to 40 and an ellipsis", value: "s".repeat(39), want: `"${"s".repeat(39)}…` },
+    { name: "NaN as itself", value: Number.NaN, want: "NaN" },
+    { name: "a BigInt with its type", value: 5n, want: "the BigInt 5n (use a plain number)" },
+  ])("shows $name", ({ value, want }) => {
+    expect(describeValue(value)).toBe(want);
+  });
+});
+
+test("olds holding only __provider (a resource not created yet) do not make adoptCertificateId an existing resource's input", async () => {
+  const adoptCertificateId = "9f2c4e0d8b7a4c1e9d3f6a5b2c1d0e9f";
+  const { inputs } = await checkClientCertificateInputs({ ...valid, adoptCertificateId }, { __provider: "exports.handler = …" });
+  expect(inputs["adoptCertificateId"]).toBe(adoptCertificateId);
 });

@@ -30,13 +30,20 @@ describe("inspectCsr remembers valid CSRs", () => {
   });
 });
 
-test.each<{ name: string; capacity: number; add: string[]; want: Record<string, number | undefined> }>([
-  { name: "keeps up to its capacity", capacity: 3, add: ["a", "b", "c"], want: { a: 1, b: 2, c: 3 } },
-  { name: "drops the oldest when full", capacity: 2, add: ["a", "b", "c"], want: { a: undefined, b: 2, c: 3 } },
-  { name: "adding a key again neither moves nor replaces it", capacity: 2, add: ["a", "b", "a", "c"], want: { a: undefined, b: 2, c: 4 } },
-  { name: "inherited names are not entries", capacity: 2, add: [], want: { constructor: undefined, toString: undefined } },
-])("a bounded cache $name", ({ capacity, add, want }) => {
+test.each<{ name: string; capacity: number; add: string[]; want: Record<string, number | undefined>; keys: string[] }>([
+  { name: "keeps up to its capacity", capacity: 3, add: ["a", "b", "c"], want: { a: 1, b: 2, c: 3 }, keys: ["a", "b", "c"] },
+  { name: "drops the oldest when full", capacity: 2, add: ["a", "b", "c"], want: { a: undefined, b: 2, c: 3 }, keys: ["b", "c"] },
+  {
+    name: "adding a key again neither moves nor replaces it",
+    capacity: 2,
+    add: ["a", "b", "a", "c"],
+    want: { a: undefined, b: 2, c: 4 },
+    keys: ["b", "c"],
+  },
+  { name: "inherited names are not entries", capacity: 2, add: [], want: { constructor: undefined, toString: undefined }, keys: [] },
+])("a bounded cache $name", ({ capacity, add, want, keys }) => {
   const cache = newBoundedCache<number>(capacity);
   add.forEach((key, index) => remember(cache, key, index + 1));
   expect(Object.fromEntries(Object.keys(want).map((key) => [key, cached(cache, key)]))).toEqual(want);
+  expect(cache.keys).toEqual(keys);
 });
