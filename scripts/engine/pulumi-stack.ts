@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -150,6 +150,18 @@ export class PulumiStack {
     const { stdout } = await this.cli(["stack", "export"]);
     const exported = JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } };
     return { text: stdout, resources: exported.deployment.resources ?? [] };
+  }
+
+  /**
+   * Bytes of the stack's checkpoint file in the `file://` backend: the state as the engine stores it
+   * (compact JSON), where `pulumi stack export` prints it indented.
+   */
+  checkpointBytes(): number {
+    const stacks = join(this.root, "state", ".pulumi", "stacks");
+    const files = readdirSync(stacks).map((project) => join(stacks, project, `${this.name}.json`));
+    const file = files.find((candidate) => existsSync(candidate));
+    if (file === undefined) throw new Error(`no checkpoint of stack ${this.name} under ${stacks}`);
+    return statSync(file).size;
   }
 
   /** Removes the stack from the backend (the state must be empty). */

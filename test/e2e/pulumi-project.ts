@@ -113,6 +113,11 @@ export class PulumiProject {
     return this.engine.exportState();
   }
 
+  /** Bytes of the checkpoint file the backend keeps: the state as stored, compact JSON. */
+  checkpointBytes(): number {
+    return this.engine.checkpointBytes();
+  }
+
   /** The exported resource of `type` (e.g. "ClientCertificate"); undefined when absent. */
   async resource(type: string): Promise<ExportedResource | undefined> {
     return (await this.exportState()).resources.find((resource) => resource.type.endsWith(`:${type}`));

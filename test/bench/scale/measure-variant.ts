@@ -24,8 +24,10 @@ export interface Measurement {
   readonly rateLimited: number;
   /** Most requests the emulator was answering at once. */
   readonly maxInFlight: number;
-  /** Bytes of `pulumi stack export` after `up`, per resource. */
-  readonly stateBytesPerResource: number;
+  /** Bytes of the backend's checkpoint file (compact JSON) after `up`, per resource. */
+  readonly checkpointBytesPerResource: number;
+  /** Bytes of `pulumi stack export` (indented JSON) after `up`, per resource. */
+  readonly exportBytesPerResource: number;
   /** Bytes of one resource's `__provider` output. */
   readonly providerBytes: number;
 }
@@ -35,8 +37,15 @@ const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 /**
  * Runs up, an unchanged preview, refresh and destroy of `count` resources of `variant` through the real
  * engine, against a fresh emulator (its own rate-limit window) that adds `latencyMs` to every request.
+ * With `stateDirectory`, the state exported after `up` is kept there as `<variant>-<count>.json`.
  */
-export async function measureVariant(variant: Variant, count: number, csrFile: string, latencyMs: number): Promise<Measurement> {
+export async function measureVariant(
+  variant: Variant,
+  count: number,
+  csrFile: string,
+  latencyMs: number,
+  stateDirectory?: string,
+): Promise<Measurement> {
   const emulator = await startEmulator({ revocationDelayMs: 1_000 });
   emulator.injectFault({ route: "any", kind: "latency", delayMs: latencyMs, times: Infinity });
   const project = await PulumiProject.create(join(repositoryRoot(__dirname), "test", "bench", "scale", "programs", variant), emulator);
@@ -58,8 +67,10 @@ export async function measureVariant(variant: Variant, count: number, csrFile: s
     };
     await run("up", ["up", "--yes"]);
     const { text, resources } = await project.exportState();
+    if (stateDirectory !== undefined) writeFileSync(join(stateDirectory, `${variant}-${count}.json`), text);
     const managed = resources.filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic"));
     const provider = managed[0]?.outputs?.["__provider"];
+    const checkpointBytes = project.checkpointBytes();
     await run("preview", ["preview", "--expect-no-changes"]);
     await run("refresh", ["refresh", "--yes"]);
     await run("destroy", ["destroy", "--yes"]);
@@ -70,7 +81,8 @@ export async function measureVariant(variant: Variant, count: number, csrFile: s
       failed,
       rateLimited: emulator.requests().filter((request) => request.status === 429).length,
       maxInFlight: maxInFlight(emulator),
-      stateBytesPerResource: managed.length === 0 ? 0 : Buffer.byteLength(text) / managed.length,
+      checkpointBytesPerResource: managed.length === 0 ? 0 : checkpointBytes / managed.length,
+      exportBytesPerResource: managed.length === 0 ? 0 : Buffer.byteLength(text) / managed.length,
       providerBytes: typeof provider === "string" ? Buffer.byteLength(provider) : 0,
     };
   } finally {

@@ -12,6 +12,8 @@ import { scaleTable } from "./scale-report";
  * baselines, against the emulator with `BENCH_SCALE_LATENCY_MS` (default 50) added to each request and
  * Cloudflare's rate limit. `BENCH_SCALE_N` picks the counts (default 1,20,100,500; 1,20 is a quick run).
  * Prints a markdown table and writes `scale.svg` and `scale.json` to `BENCH_SCALE_OUT` (default docs/).
+ * `BENCH_SCALE_VARIANTS` runs only some variants (e.g. `ours`); `BENCH_SCALE_STATE` names a directory
+ * that keeps each state exported after `up`, to see what a resource stores.
  */
 export async function runScale(): Promise<void> {
   const counts = (process.env["BENCH_SCALE_N"] ?? "1,20,100,500")
@@ -22,15 +24,18 @@ export async function runScale(): Promise<void> {
     throw new Error(`BENCH_SCALE_N must list positive integers, got ${process.env["BENCH_SCALE_N"]}`);
   const latencyMs = Number(process.env["BENCH_SCALE_LATENCY_MS"] ?? "50");
   const out = process.env["BENCH_SCALE_OUT"] ?? join(repositoryRoot(__dirname), "docs");
+  const variants = VARIANTS.filter((variant) => (process.env["BENCH_SCALE_VARIANTS"] ?? VARIANTS.join(",")).split(",").includes(variant));
+  const stateDirectory = process.env["BENCH_SCALE_STATE"];
+  if (stateDirectory !== undefined) mkdirSync(stateDirectory, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "mtls-scale-"));
   try {
     const csrFile = join(work, "csrs.json");
     writeFileSync(csrFile, JSON.stringify(await distinctCsrs(Math.max(...counts))));
     const measurements: Measurement[] = [];
     for (const count of counts) {
-      for (const variant of VARIANTS) {
+      for (const variant of variants) {
         console.log(`${new Date().toISOString()} ${variant} N=${count}…`);
-        const measurement = await measureVariant(variant, count, csrFile, latencyMs);
+        const measurement = await measureVariant(variant, count, csrFile, latencyMs, stateDirectory);
         console.log(`  ${JSON.stringify(measurement)}`);
         measurements.push(measurement);
       }

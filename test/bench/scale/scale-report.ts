@@ -40,8 +40,14 @@ export function scaleTable(measurements: readonly Measurement[]): string {
       true,
     );
     row(
-      "state per resource",
-      (measurement) => measurement.stateBytesPerResource,
+      "state per resource (checkpoint)",
+      (measurement) => measurement.checkpointBytesPerResource,
+      (bytes) => `${(bytes / 1024).toFixed(1)} KB`,
+      true,
+    );
+    row(
+      "state per resource (`stack export`)",
+      (measurement) => measurement.exportBytesPerResource,
       (bytes) => `${(bytes / 1024).toFixed(1)} KB`,
       true,
     );
