@@ -1,4 +1,3 @@
-import type { JsonNameParams } from "@peculiar/x509";
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "./unknown";
 
@@ -125,12 +124,19 @@ export function sameSubject(a: CertificateSubject, b: CertificateSubject): boole
 }
 
 /**
+ * A name in the JSON form `@peculiar/x509`'s `Name` takes (its `JsonNameParams`), spelled out here so
+ * that this package's type declarations do not import the library's: ts-node type-checks every
+ * Pulumi program, and loading x509's declaration tree cost each `pulumi up` and preview about a second.
+ */
+export type X509NameJson = Array<Record<string, Array<{ printableString: string } | { utf8String: string }>>>;
+
+/**
  * The subject as an `@peculiar/x509` name with explicit string types, so that no value goes through the
  * library's RFC 4514 unescaping (which would turn `a\b` into `ab`). The country is a PrintableString as
  * X.520 requires; every other field is a UTF8String, as RFC 5280 asks of new certificates and as openssl writes.
  */
-export function subjectToX509Name(subject: CertificateSubject): JsonNameParams {
-  const name: JsonNameParams = [];
+export function subjectToX509Name(subject: CertificateSubject): X509NameJson {
+  const name: X509NameJson = [];
   for (const { key, oid } of subjectFields) {
     const value = subject[key];
     if (value !== undefined) {
