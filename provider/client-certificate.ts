@@ -79,22 +79,32 @@ export class ClientCertificate extends pulumi.dynamic.Resource {
     if (opts?.id === undefined) registerAdoption(name, args.adoptCertificateId);
     // Every field output starts unknown; those that are also inputs (csr, validityDays) are overwritten below.
     const outputs = Object.fromEntries(Object.keys(clientCertificateFields).map((output) => [output, undefined]));
-    super(
-      provider,
-      name,
-      {
-        ...outputs,
-        zoneId: args.zoneId,
-        csr: args.csr,
-        validityDays: args.validityDays,
-        renewBeforeDays: args.renewBeforeDays,
-        adoptCertificateId: args.adoptCertificateId,
-        coexistingCertificateIds: args.coexistingCertificateIds,
-      },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),
-      "cloudflare-mtls",
-      "ClientCertificate",
-    );
+    const stackTraceLimit = Error.stackTraceLimit;
+    // Pulumi keeps a stack trace on each of the resource's promises, three or four per property (for its
+    // report of promises left unresolved): about 80 traces per certificate, each of whose frames
+    // ts-node maps through source maps, some 15 ms per certificate. The resource's own trace in the
+    // state is taken with no limit, whatever this one is; the limit is back before any other code runs.
+    Error.stackTraceLimit = 0;
+    try {
+      super(
+        provider,
+        name,
+        {
+          ...outputs,
+          zoneId: args.zoneId,
+          csr: args.csr,
+          validityDays: args.validityDays,
+          renewBeforeDays: args.renewBeforeDays,
+          adoptCertificateId: args.adoptCertificateId,
+          coexistingCertificateIds: args.coexistingCertificateIds,
+        },
+        pulumi.mergeOptions(opts, { additionalSecretOutputs: secretCertificateOutputs }),
+        "cloudflare-mtls",
+        "ClientCertificate",
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 
   /**

@@ -44,6 +44,45 @@ describe("ClientCertificate", () => {
     });
   });
 
+  test("registers with Error.stackTraceLimit at 0, so the SDK's per-property promise traces cost nothing, and restores it", async () => {
+    const limits: number[] = [];
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 17;
+    try {
+      const certificate = new ClientCertificate(
+        "trace-limit",
+        { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 },
+        { transformations: [() => void limits.push(Error.stackTraceLimit)] },
+      );
+      expect(Error.stackTraceLimit).toBe(17);
+      await settled(certificate.urn);
+      expect(limits).toEqual([0]);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+  });
+
+  test("restores Error.stackTraceLimit when registration throws", () => {
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 17;
+    try {
+      const failing = (): never => {
+        throw new Error("transformation failed");
+      };
+      expect(
+        () =>
+          new ClientCertificate(
+            "trace-limit-throws",
+            { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30 },
+            { transformations: [failing] },
+          ),
+      ).toThrow("transformation failed");
+      expect(Error.stackTraceLimit).toBe(17);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+  });
+
   test("keeps the caller's own secret outputs beside the certificate", async () => {
     const certificate = new ClientCertificate(
       "caller-secrets",

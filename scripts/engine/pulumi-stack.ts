@@ -21,6 +21,10 @@ export interface ExportedResource {
   external?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
+  /** Where the program declared the resource, as the engine recorded it (`project:///<file>#<line>,<column>`). */
+  sourcePosition?: string;
+  /** The stack of that declaration, innermost frame first. */
+  stackTrace?: Array<{ sourcePosition?: string }>;
 }
 
 export interface PulumiStackOptions {

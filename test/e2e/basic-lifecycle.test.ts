@@ -60,6 +60,12 @@ test("up issues the certificate with one POST, keeps PEM and private key secret,
   expect(text).not.toContain("PRIVATE KEY");
   for (const output of [text, up.stdout, up.stderr]) expect(output).not.toContain(emulator.token);
 
+  // The declaration's stack stays whole in the state although the constructor registers with
+  // Error.stackTraceLimit at 0: the program's own line is among its frames.
+  expect(certificate?.stackTrace?.map((frame) => frame.sourcePosition)).toContainEqual(
+    expect.stringMatching(/^project:\/\/\/index\.ts#\d+,\d+$/),
+  );
+
   const provider = certificate?.outputs?.["__provider"];
   expect(typeof provider).toBe("string");
   expect(provider).toMatch(/require\("pulumi-cloudflare-mtls\/dist\/provider\//);
