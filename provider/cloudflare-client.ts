@@ -129,7 +129,8 @@ export class CloudflareClient {
       context,
       retryMode: "idempotent",
     });
-    return result === null || result === undefined ? undefined : parseCertificateAnswer(result, context);
+    // The envelope reads an answer without `result` as null too.
+    return result === null ? undefined : parseCertificateAnswer(result, context);
   }
 
   private async certificateRequest(

@@ -63,7 +63,8 @@ function announced(info: ApiResultInfo | undefined, requestedPerPage: number): A
  * for, fails: such a listing never ends.
  */
 export function afterPage({ page, requestedPerPage, received, fresh, listed, resultInfo }: PageFacts): PageDecision {
-  if (received === 0 || fresh === 0) return { next: "done" };
+  // An empty page has no new ids either.
+  if (fresh === 0) return { next: "done" };
   const info = announced(resultInfo, requestedPerPage);
   const pageSize = info?.pageSize ?? requestedPerPage;
   if (received < pageSize) {

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { startEmulator, type Emulator } from "../emulator";
+import { withRawServer } from "./helpers/raw-server";
 import { AuthenticationError, CloudflareApiError, NotFoundError, RateLimitedError, UncertainOutcomeError } from "../provider/errors";
 import { CloudflareClient } from "../provider/cloudflare-client";
 import { listClientCertificates } from "../provider/list-client-certificates";
@@ -257,4 +258,15 @@ test("accepts a revoke that Cloudflare confirms without the certificate (result:
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("revoke also returns undefined when the success answer has no result at all", async () => {
+  await withRawServer(
+    (_request, response) =>
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ success: true, errors: [], messages: [] })),
+    async (server) => {
+      await expect(server.client().revokeClientCertificate(zoneId, missingId)).resolves.toBeUndefined();
+      expect(server.requests).toEqual([`DELETE /client/v4/zones/${zoneId}/client_certificates/${missingId}`]);
+    },
+  );
 });

@@ -76,6 +76,41 @@ describe("afterPage", () => {
       want: "done",
     },
     {
+      name: "a short last page ends it when total_pages is absent and total_count is reached",
+      facts: { ...fullPage(3, info(3, 101, { total_pages: undefined })), received: 1, fresh: 1, listed: 101 },
+      want: "done",
+    },
+    {
+      name: "a page of 20 is short when the server says per_page 0, which is no page size",
+      facts: { ...fullPage(1, info(1, 100, { per_page: 0, total_pages: 1 })), received: 20, fresh: 20, listed: 20 },
+      want: "done",
+    },
+    {
+      name: "pages of 1 are full when the server serves 1 per page, within the pages total_count allows",
+      facts: { ...fullPage(4, info(4, 3, { per_page: 1, total_pages: 1e9 })), received: 1, fresh: 1, listed: 4 },
+      want: "page",
+    },
+    {
+      name: "a page of 50 is full although the server claims 500 per page",
+      facts: fullPage(1, info(1, 100, { per_page: 500, total_pages: 1 })),
+      want: "page",
+    },
+    {
+      name: "a full page of 20 reaching total_count ends it when the server serves 20 per page",
+      facts: { ...fullPage(5, info(5, 100, { per_page: 20, total_pages: 1e9 })), received: 20, fresh: 20, listed: 100 },
+      want: "done",
+    },
+    {
+      name: "a negative total_count is no count: full pages go on",
+      facts: fullPage(2, info(2, -5)),
+      want: "page",
+    },
+    {
+      name: "a total_count of 0 is a count: full pages fail past the slack it allows",
+      facts: fullPage(LIST_PAGE_SLACK, info(LIST_PAGE_SLACK, 0)),
+      want: /past the 2 pages allowed for the 0 certificates its result_info reports/,
+    },
+    {
       name: "full pages of new ids under total_pages 1e9 go on up to MAX_LIST_PAGES",
       facts: fullPage(MAX_LIST_PAGES - 1, info(MAX_LIST_PAGES - 1, 5e10, { total_pages: 1e9 })),
       want: "page",
@@ -139,6 +174,54 @@ describe("CertificateListing", () => {
         `listing client certificates in zone ${zoneId}: Cloudflare broke its API contract: expected at most 50 certificates on page 1 (per_page), got 51`,
       ),
     );
+  });
+
+  test("counts the strings inside nested objects (the CA's name) toward MAX_LISTED_CHARS", () => {
+    const longest = "x".repeat(MAX_PEM_FIELD_CHARS);
+    const page = (number: number): ApiClientCertificate[] =>
+      Array.from(
+        { length: 50 },
+        (_, index) =>
+          ({
+            ...apiCertificate(number * 50 + index),
+            certificate: longest,
+            csr: longest,
+            certificate_authority: { id: "ca", name: longest },
+          }) as unknown as ApiClientCertificate,
+      );
+    const listing = new CertificateListing(50, "listing");
+    const pagesWithin = Math.floor(MAX_LISTED_CHARS / (50 * 3 * MAX_PEM_FIELD_CHARS));
+    for (let number = 1; number <= pagesWithin; number++) listing.add(number, page(number), undefined);
+    expect(() => listing.add(pagesWithin + 1, page(pagesWithin + 1), undefined)).toThrow(/\(MAX_LISTED_CHARS\)/);
+  });
+
+  test("holds exactly MAX_LISTED_CHARS characters, and refuses one more", () => {
+    const longest = "x".repeat(MAX_PEM_FIELD_CHARS);
+    const certificate = (index: number, text: string): ApiClientCertificate =>
+      ({ ...apiCertificate(index), certificate: text, csr: "" }) as unknown as ApiClientCertificate;
+    const chars = (record: ApiClientCertificate): number =>
+      Object.values(record).reduce<number>((sum, value) => sum + (typeof value === "string" ? value.length : 0), 0);
+    const build = (extra: number): CertificateListing => {
+      const listing = new CertificateListing(50, "listing");
+      let held = 0;
+      let index = 0;
+      for (let number = 1; held + 50 * chars(certificate(0, longest)) <= MAX_LISTED_CHARS; number++) {
+        const page = Array.from({ length: 50 }, () => certificate(index++, longest));
+        listing.add(number, page, undefined);
+        held += page.reduce((sum, record) => sum + chars(record), 0);
+      }
+      const rest = MAX_LISTED_CHARS - held - chars(certificate(index, ""));
+      listing.add(1_000, [certificate(index, "y".repeat(rest + extra))], undefined);
+      return listing;
+    };
+    expect(() => build(0)).not.toThrow();
+    expect(() => build(1)).toThrow(/\(MAX_LISTED_CHARS\)/);
+  });
+
+  test("a full first page holding every certificate result_info counts ends the listing", () => {
+    const listing = new CertificateListing(50, "listing");
+    const page = Array.from({ length: 50 }, (_, index) => apiCertificate(index)) as unknown as ApiClientCertificate[];
+    expect(listing.add(1, page, info(1, 50))).toBe("done");
   });
 
   test("counts a certificate listed twice once", () => {
