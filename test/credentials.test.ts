@@ -1,5 +1,6 @@
 import {
   authenticationHeaders,
+  isLoopbackHost,
   resolveConnectionSettings,
   settingsFromConfig,
   settingsFromEnvironment,
@@ -43,6 +44,14 @@ describe("resolveConnectionSettings", () => {
     );
   });
 
+  test("a value of white space only counts as unset: the next source's credentials are used", () => {
+    const settings = resolveConnectionSettings([
+      fromConfig({ "cloudflare:apiToken": "  \t " }),
+      fromEnv({ CLOUDFLARE_API_TOKEN: "from-env" }),
+    ]);
+    expect(settings.credentials).toEqual({ apiToken: "from-env" });
+  });
+
   test("says which half of a key pair is missing, without printing the key", () => {
     const error = (() => {
       try {
@@ -71,6 +80,11 @@ describe("credentials that cannot travel in a header", () => {
       "cloudflare:apiKey",
       fromConfig({ "cloudflare:apiKey": "k\u0000y", "cloudflare:email": "a@b.c" }),
       /^cloudflare:apiKey contains a control character at position 2;/,
+    ],
+    [
+      "CLOUDFLARE_API_TOKEN (DEL)",
+      fromEnv({ CLOUDFLARE_API_TOKEN: "abc\u007fdef" }),
+      /^CLOUDFLARE_API_TOKEN contains a control character at position 4;/,
     ],
   ])("names %s and not the value", (_name, source, want) => {
     expect(() => resolveConnectionSettings([source])).toThrow(ConfigurationError);
@@ -141,6 +155,32 @@ describe("validateBaseUrl", () => {
         "the Cloudflare base URL is not a URL (40 characters, no scheme such as https://); set CLOUDFLARE_BASE_URL or cloudflare:baseUrl to e.g. https://api.cloudflare.com/client/v4",
       ),
     );
+  });
+
+  test("refuses a password without a user name, without repeating it", () => {
+    expect(() => validateBaseUrl("https://:SECRET@api.cloudflare.com/client/v4")).toThrow(
+      /^the Cloudflare base URL for host api\.cloudflare\.com contains a user name or password;/,
+    );
+  });
+
+  test("drops every trailing slash", () => {
+    expect(validateBaseUrl("https://api.cloudflare.com/client/v4///")).toBe("https://api.cloudflare.com/client/v4");
+  });
+
+  test.each([
+    { value: "x", want: "1 character, no scheme such as https://" },
+    { value: "HTTPS://api cloudflare.com", want: "26 characters, not a valid URL after its scheme" },
+  ])("describes $value by its length and what is wrong", ({ value, want }) => {
+    expect(() => validateBaseUrl(value)).toThrow(`the Cloudflare base URL is not a URL (${want});`);
+  });
+
+  test.each([
+    { host: "127.0.0.1", want: true },
+    { host: "127.999.0.1", want: false },
+    { host: "localhost", want: true },
+    { host: "[::1]", want: true },
+  ])("isLoopbackHost($host) is $want: the dotted form must also be an IPv4 address", ({ host, want }) => {
+    expect(isLoopbackHost(host)).toBe(want);
   });
 
   test("refuses something that is not a URL", () => {
