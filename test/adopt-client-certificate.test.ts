@@ -1,0 +1,85 @@
+import { adoptClientCertificate } from "../provider/adopt-client-certificate";
+import { inspectCsr } from "../provider/csr";
+import { AdoptionError, AuthenticationError } from "../provider/errors";
+import { CODE_CERTIFICATE_NOT_FOUND } from "../provider/http-transport";
+import { generateCsr } from "./helpers/csr";
+import { apiCertificate, successEnvelope, withRawServer } from "./helpers/raw-server";
+
+// adoptClientCertificate against a raw server: answers the emulator never gives (a 404 that also
+// carries 7003, a certificate whose PEM does not parse) and CSRs that differ only in their bytes.
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const certificateId = String(apiCertificate(7)["id"]);
+const request = (csr: string) => ({ zoneId, certificateId, csr, validityDays: 30 });
+
+/** A server that answers the certificate GET with `status` and `body`. */
+const answering = (status: number, body: string) =>
+  withRawServer.bind(undefined, (_request, response) => {
+    response.writeHead(status, { "content-type": "application/json" }).end(body);
+  });
+const failure = (status: number, ...errors: Array<{ code: number; message: string }>) =>
+  answering(status, JSON.stringify({ success: false, errors, messages: [], result: null }));
+const holding = (csr: string, certificate = apiCertificate(7)["certificate"]) =>
+  answering(200, successEnvelope({ ...apiCertificate(7), csr, certificate }));
+
+async function adoptionMessage(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(AdoptionError);
+  return (error as AdoptionError).message;
+}
+
+test("an invalid certificate id is not found, even when the answer also carries code 7003", async () => {
+  const { csrPem } = await generateCsr({ commonName: "adopt.example.com" });
+  const errors = [
+    { code: CODE_CERTIFICATE_NOT_FOUND, message: "Invalid Certificate ID" },
+    { code: 7003, message: "Could not route" },
+  ];
+  await failure(
+    404,
+    ...errors,
+  )(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem)));
+    expect(message).toMatch(new RegExp(`^adopting client certificate ${certificateId} in zone ${zoneId}: not found in zone ${zoneId}:`));
+  });
+});
+
+test("a refused token goes up as it is, not as an adoption problem", async () => {
+  const { csrPem } = await generateCsr({ commonName: "adopt.example.com" });
+  await failure(403, { code: 10000, message: "Authentication error" })(async (server) => {
+    await expect(adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem))).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+});
+
+test("a certificate whose PEM does not parse is refused although its CSR is the program's", async () => {
+  const { csrPem } = await generateCsr({ commonName: "adopt.example.com" });
+  await holding(csrPem)(async (server) => {
+    expect(await adoptionMessage(adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem)))).toBe(
+      `adopting client certificate ${certificateId} in zone ${zoneId}: the certificate Cloudflare returned does not parse as X.509 PEM: ` +
+        "adopt another certificate or remove adoptCertificateId to issue a new one; nothing was changed",
+    );
+  });
+});
+
+test("two requests with the same subject and key (ECDSA signs each time anew) are told apart", async () => {
+  const ours = await generateCsr({ commonName: "adopt.example.com" });
+  const theirs = await generateCsr({ commonName: "adopt.example.com" });
+  expect(theirs.csrPem).not.toBe(ours.csrPem);
+  await holding(theirs.csrPem)(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
+    expect(message).toContain(": its CSR is not the one in csr (same subject and key, but another request): ");
+  });
+});
+
+test("an empty subject is named as such", async () => {
+  const ours = await generateCsr({ commonName: "adopt.example.com" });
+  const theirs = await generateCsr({ commonName: undefined } as unknown as Parameters<typeof generateCsr>[0]);
+  await holding(theirs.csrPem)(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
+    expect(message).toContain("(subject (empty) in the certificate, CN=adopt.example.com in csr)");
+  });
+});
