@@ -1,0 +1,47 @@
+import { describeInvalidHostname, describeInvalidMtlsCertificateId } from "../provider/hostnames";
+
+const label = (length: number, character = "a") => character.repeat(length);
+
+describe("describeInvalidHostname", () => {
+  test.each([
+    { name: "253 characters", hostname: [label(63), label(63), label(63), label(61)].join(".") },
+    { name: "a label of 63 characters", hostname: `${label(63)}.example.com` },
+    { name: "a first label of digits", hostname: "123.example.com" },
+    { name: "inner hyphens", hostname: "a-b--c.example.com" },
+  ])("accepts $name", ({ hostname }) => {
+    expect(describeInvalidHostname(hostname)).toBeUndefined();
+  });
+
+  test.each([
+    {
+      name: "254 characters",
+      hostname: [label(63), label(63), label(63), label(62)].join("."),
+      want: "is 254 characters long; a hostname has at most 253",
+    },
+    {
+      name: "a label of 64 characters",
+      hostname: `${label(64)}.example.com`,
+      want: `has the label "${label(64)}": labels are 1 to 63 letters, digits and inner hyphens`,
+    },
+    {
+      name: "a leading hyphen",
+      hostname: "-api.example.com",
+      want: 'has the label "-api": labels are 1 to 63 letters, digits and inner hyphens',
+    },
+    {
+      name: "a long bad label, shown by its first 70 characters",
+      hostname: `${label(100, "_")}.example.com`,
+      want: `has the label "${label(70, "_")}": labels are 1 to 63 letters, digits and inner hyphens`,
+    },
+    { name: "an IP address", hostname: "10.0.0.1", want: "is an IP address; hostname associations take hostnames" },
+  ])("refuses $name", ({ hostname, want }) => {
+    expect(describeInvalidHostname(hostname)).toBe(want);
+  });
+});
+
+test.each([
+  { value: null, want: "must be a string, got null" },
+  { value: 42, want: "must be a string, got number" },
+])("describeInvalidMtlsCertificateId($value)", ({ value, want }) => {
+  expect(describeInvalidMtlsCertificateId(value)).toBe(want);
+});
