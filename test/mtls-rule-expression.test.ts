@@ -173,3 +173,39 @@ describe("quoteRuleString", () => {
     expect(parse(`http.host in {${quoted}}`)).toEqual({ kind: "in", field: "http.host", set: [input] });
   });
 });
+
+describe("mtlsRuleExpression bounds (mutation survivors)", () => {
+  // Every hostname costs its length plus its quotes and a separating space; the first has no space.
+  const overhead = mtlsRuleExpression({ hostnames: ["a.co"] }).length - '"a.co"'.length;
+  const hostnamesFilling = (setLength: number): string[] => {
+    const names: string[] = [];
+    let left = setLength + 1;
+    while (left > 78) {
+      names.push(`${String(names.length).padStart(4, "0")}.example.com`);
+      left -= 19;
+    }
+    names.push(`${"z".repeat(left - 15)}.example.com`);
+    return names;
+  };
+
+  test("an expression of exactly 4096 characters is accepted, and one more is refused", () => {
+    const exact = mtlsRuleExpression({ hostnames: hostnamesFilling(MAX_RULE_EXPRESSION_LENGTH - overhead) });
+    expect(exact).toHaveLength(MAX_RULE_EXPRESSION_LENGTH);
+    expect(() => mtlsRuleExpression({ hostnames: hostnamesFilling(MAX_RULE_EXPRESSION_LENGTH - overhead + 1) })).toThrow(
+      "mtlsRuleExpression: the expression is 4097 characters; Cloudflare accepts at most 4096",
+    );
+  });
+
+  test("1000 hostnames pass the count and fail on the length; 1001 fail on the count", () => {
+    const many = (count: number) => Array.from({ length: count }, (_, index) => `h${index}.example.com`);
+    expect(() => mtlsRuleExpression({ hostnames: many(1000) })).toThrow(/the expression is \d+ characters/);
+    expect(() => mtlsRuleExpression({ hostnames: many(1001) })).toThrow("mtlsRuleExpression: 1001 hostnames; at most 1000");
+  });
+
+  test("a bad hostname is shown by its first 80 characters", () => {
+    const hostname = `${"_".repeat(100)}.example.com`;
+    expect(() => mtlsRuleExpression({ hostnames: [hostname] })).toThrow(
+      `mtlsRuleExpression: the hostname ${JSON.stringify(hostname.slice(0, 80))} has the label`,
+    );
+  });
+});
