@@ -3,7 +3,7 @@ import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { webcrypto } from "node:crypto";
 import { csrFixture } from "./fixtures/csr-fixtures";
-import { contentLength, derAsPem, derChildren, fixtureDer, paddedLength, tlv, withLengthField } from "./helpers/der";
+import { contentLength, derChildren, fixtureDer, paddedLength, tlv, withLengthField } from "./helpers/der";
 
 const pem = csrFixture("ecdsa-p256");
 const crlf = pem.replace(/\n/g, "\r\n");
@@ -166,12 +166,12 @@ describe("inspectCsr checks what @peculiar/x509 lets through", () => {
     "create it again from the private key (openssl req -new -key client.key -subj /CN=client)";
   const der = fixtureDer("ecdsa-p256");
   const [info, signatureAlgorithm, signature] = derChildren(der) as [Buffer, Buffer, Buffer];
-  const request = (...parts: Buffer[]): string => derAsPem(tlv(0x30, ...parts));
+  const request = (...parts: Buffer[]): string => csrPem(tlv(0x30, ...parts));
 
   test.each([
-    { name: "an indefinite outer length", pem: derAsPem(withLengthField(der, [0x80])) },
-    { name: "an outer length padded to four bytes", pem: derAsPem(withLengthField(der, paddedLength(contentLength(der), 4))) },
-    { name: "an outer length in five bytes", pem: derAsPem(withLengthField(der, paddedLength(contentLength(der), 5))) },
+    { name: "an indefinite outer length", pem: csrPem(withLengthField(der, [0x80])) },
+    { name: "an outer length padded to four bytes", pem: csrPem(withLengthField(der, paddedLength(contentLength(der), 4))) },
+    { name: "an outer length in five bytes", pem: csrPem(withLengthField(der, paddedLength(contentLength(der), 5))) },
     {
       name: "the signature algorithm's length in the long form",
       pem: request(info, withLengthField(signatureAlgorithm, paddedLength(contentLength(signatureAlgorithm), 1)), signature),
@@ -187,12 +187,12 @@ describe("inspectCsr checks what @peculiar/x509 lets through", () => {
   });
 
   test("a certificate that already exists is described although its request is BER", async () => {
-    const facts = await inspectCsr(derAsPem(withLengthField(der, [0x80])), { issuancePolicy: false });
+    const facts = await inspectCsr(csrPem(withLengthField(der, [0x80])), { issuancePolicy: false });
     expect(facts.keyDescription).toBe("ECDSA P-256");
   });
 
   test("bytes after the request are refused with their count", async () => {
-    await expect(inspectCsr(derAsPem(Buffer.concat([der, Buffer.from([0, 0, 0])])), { issuancePolicy: false })).rejects.toThrow(
+    await expect(inspectCsr(csrPem(Buffer.concat([der, Buffer.from([0, 0, 0])])), { issuancePolicy: false })).rejects.toThrow(
       "csr has 3 bytes after the end of the request: it was cut or padded; copy the whole file again",
     );
   });

@@ -59,11 +59,6 @@ export function fixtureDer(name: CsrFixture): Buffer {
   return csrDer(csrFixture(name));
 }
 
-/** DER bytes as a PEM certificate signing request. */
-export function derAsPem(der: Uint8Array): string {
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(der).toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
-}
-
 function header(bytes: Buffer, offset: number): { contentStart: number; end: number } {
   const first = bytes[offset + 1] ?? 0;
   if (first < 0x80) return { contentStart: offset + 2, end: offset + 2 + first };
