@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { sameHostnames } from "./hostnames";
-import { isUnknown } from "./unknown";
 
 /**
  * Plans the change from the recorded outputs to the new inputs, without network calls. Zone and CA
@@ -11,8 +10,9 @@ import { isUnknown } from "./unknown";
  */
 export function diffHostnameAssociation(olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
-  if (isUnknown(news["zoneId"]) || olds["zoneId"] !== news["zoneId"]) replaces.push("zoneId");
-  if (isUnknown(news["mtlsCertificateId"]) || olds["mtlsCertificateId"] !== news["mtlsCertificateId"]) replaces.push("mtlsCertificateId");
+  // An unknown value (preview) is a placeholder string no recorded value equals, so it counts as a change.
+  if (olds["zoneId"] !== news["zoneId"]) replaces.push("zoneId");
+  if (olds["mtlsCertificateId"] !== news["mtlsCertificateId"]) replaces.push("mtlsCertificateId");
 
   const oldHostnames = stringList(olds["hostnames"]);
   const newHostnames = news["hostnames"];
@@ -22,7 +22,7 @@ export function diffHostnameAssociation(olds: Record<string, unknown>, news: Rec
     oldHostnames === undefined ||
     !sameHostnames(oldHostnames, newHostnames as string[]) ||
     (stringList(olds["missingHostnames"])?.length ?? 0) > 0;
-  const exclusiveChanged = isUnknown(news["exclusive"]) || olds["exclusive"] !== news["exclusive"];
+  const exclusiveChanged = olds["exclusive"] !== news["exclusive"];
   const othersToRemove = news["exclusive"] === true && (stringList(olds["unexpectedHostnames"])?.length ?? 0) > 0;
   return { changes: replaces.length > 0 || hostnamesChanged || exclusiveChanged || othersToRemove, replaces, deleteBeforeReplace: false };
 }

@@ -150,8 +150,50 @@ describe("HostnameAssociationProvider.diff", () => {
       news: { ...inputs(["a.example.com"]), zoneId: UNKNOWN },
       want: { changes: true, replaces: ["zoneId"] },
     },
-  ])("$name", async ({ news, want }) => {
-    expect(await provider().diff("id", olds, news as never)).toEqual({ ...want, deleteBeforeReplace: false });
+    {
+      name: "an unknown CA: replacement",
+      news: { ...inputs(["a.example.com"]), mtlsCertificateId: UNKNOWN },
+      want: { changes: true, replaces: ["mtlsCertificateId"] },
+    },
+    {
+      name: "an unknown exclusive: update",
+      news: { ...inputs(["a.example.com"]), exclusive: UNKNOWN },
+      want: { changes: true, replaces: [] },
+    },
+    {
+      name: "hostnames holding a value that is not a string: update, not a crash",
+      news: { ...inputs([]), hostnames: ["a.example.com", 7] },
+      want: { changes: true, replaces: [] },
+    },
+    {
+      name: "others' hostnames recorded while not exclusive: no change, they are not ours to remove",
+      news: inputs(["a.example.com"]),
+      olds: { ...olds, unexpectedHostnames: ["other.example.com"] },
+      want: { changes: false, replaces: [] },
+    },
+    {
+      name: "a hostname dropped from the program while refresh found it missing: an update, since the state still lists it as missing",
+      news: inputs(["a.example.com"]),
+      olds: { ...olds, missingHostnames: ["b.example.com"] },
+      want: { changes: true, replaces: [] },
+    },
+    {
+      name: "state without hostnames: update",
+      news: inputs(["a.example.com"]),
+      olds: { ...olds, hostnames: undefined },
+      want: { changes: true, replaces: [] },
+    },
+    {
+      name: "recorded hostnames that are not strings (a damaged state): update, not a crash",
+      news: inputs(["a.example.com"]),
+      olds: { ...olds, hostnames: [null] },
+      want: { changes: true, replaces: [] },
+    },
+  ] as { name: string; news: unknown; olds?: unknown; want: unknown }[])("$name", async ({ news, olds: recorded, want }) => {
+    expect(await provider().diff("id", (recorded ?? olds) as never, news as never)).toEqual({
+      ...(want as object),
+      deleteBeforeReplace: false,
+    });
   });
 
   test("drift recorded by refresh is a change: own hostnames missing, or others' with exclusive", async () => {
