@@ -118,7 +118,8 @@ export class HostnameAssociationProvider implements pulumi.dynamic.ResourceProvi
     if (desired === undefined)
       throw new Error("deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed");
     try {
-      await this.apply(id, desired, desired.exclusive ? { present: [], absent: [] } : { present: [], absent: desired.hostnames });
+      // With exclusive, absent is moot: the list must become exactly `present`, empty.
+      await this.apply(id, desired, { present: [], absent: desired.hostnames });
     } catch (error) {
       if (error instanceof NotFoundError) return;
       throw error;

@@ -111,8 +111,40 @@ describe("HostnameAssociationProvider.check", () => {
 
   test("passes unknown values through during preview", async () => {
     expect((await provider().check({}, { zoneId: UNKNOWN, hostnames: UNKNOWN })).failures).toEqual([]);
+    const unknownCaAndExclusive = { zoneId, hostnames: [], mtlsCertificateId: UNKNOWN, exclusive: UNKNOWN };
+    expect(await provider().check({}, unknownCaAndExclusive)).toEqual({
+      inputs: { ...unknownCaAndExclusive, hostnameSet: {} },
+      failures: [],
+    });
     const partly = await provider().check({}, { zoneId, hostnames: ["b.example.com", UNKNOWN] });
     expect(partly).toEqual({ inputs: { zoneId, hostnames: ["b.example.com", UNKNOWN], exclusive: false }, failures: [] });
+  });
+});
+
+describe("HostnameAssociationProvider.check at its bounds", () => {
+  test("inputs that are not an object count as none: every required property is named", async () => {
+    const result = await provider().check({}, ["a.example.com"] as never);
+    expect(result.inputs).toEqual({ exclusive: false });
+    expect(result.failures.map((failure) => failure.property)).toEqual(["zoneId", "hostnames"]);
+  });
+
+  test("exactly 1000 hostnames are accepted", async () => {
+    const hostnames = Array.from({ length: 1000 }, (_, index) => `h${index}.example.com`);
+    const result = await provider().check({}, { zoneId, hostnames });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.hostnames).toHaveLength(1000);
+  });
+
+  test("seven bad hostnames: the first five are described, then a count of the rest", async () => {
+    const result = await provider().check({}, { zoneId, hostnames: [1, 2, 3, 4, 5, 6, 7] } as never);
+    expect(result.failures).toEqual([
+      {
+        property: "hostnames",
+        reason:
+          "hostnames[0] must be a string, got 1; hostnames[1] must be a string, got 2; hostnames[2] must be a string, got 3; " +
+          "hostnames[3] must be a string, got 4; hostnames[4] must be a string, got 5; and 2 more",
+      },
+    ]);
   });
 });
 

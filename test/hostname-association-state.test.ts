@@ -1,0 +1,171 @@
+import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
+import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
+import { type HostnameAssociationInputs } from "../provider/hostname-association-inputs";
+import { rejection } from "./helpers/rejection";
+import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+
+// What a HostnameAssociation records and reads back: state from older versions and damaged state,
+// a CA or zone that is gone, partial creates, retries and the claims a deployment keeps. Raw servers.
+
+const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
+const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+const path = `/client/v4/zones/${zoneId}/certificate_authorities/hostname_associations`;
+
+function providerFor(api: ScriptedApi): HostnameAssociationProvider {
+  return new HostnameAssociationProvider({
+    client: {
+      connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl },
+      retry: { maxRetries: 1 },
+      sleep: async () => undefined,
+    },
+    sync: { sleep: async () => undefined },
+  });
+}
+
+/** Answers every read with `hostnames`, and every write with what was written. */
+const answering = (hostnames: string[]) => (request: { method: string; body: unknown }, response: Parameters<typeof sendEnvelope>[0]) =>
+  sendEnvelope(response, 200, {
+    result: { hostnames: request.method === "PUT" ? (request.body as { hostnames: string[] }).hostnames : hostnames },
+  });
+
+describe("read", () => {
+  test("state from older versions (no exclusive, no missingHostnames) reads as not exclusive; names match in any spelling", async () => {
+    await withScriptedApi(answering(["A.EXAMPLE.com.", "other.example.com"]), async (api) => {
+      const result = await providerFor(api).read("id", { zoneId, hostnames: ["b.example.com", "a.example.com"] } as never);
+      expect(result.inputs).toEqual({
+        zoneId,
+        hostnames: ["a.example.com", "b.example.com"],
+        hostnameSet: { "a.example.com": true, "b.example.com": true },
+        exclusive: false,
+      });
+      expect(result.props).toMatchObject({
+        hostnames: ["a.example.com"],
+        missingHostnames: ["b.example.com"],
+        unexpectedHostnames: [],
+        associatedHostnames: ["a.example.com", "other.example.com"],
+      });
+      expect(api.lines()).toEqual([`GET ${path}`]);
+    });
+  });
+
+  test("an exclusive association of a BYO CA reads that CA's list and lists the others' hostnames sorted", async () => {
+    await withScriptedApi(answering(["z.example.com", "a.example.com", "b.example.com"]), async (api) => {
+      const recorded = { zoneId, mtlsCertificateId: byoCa, exclusive: true, hostnames: ["a.example.com"], missingHostnames: [] };
+      const result = await providerFor(api).read("id", recorded as never);
+      expect(result.inputs).toEqual({
+        zoneId,
+        mtlsCertificateId: byoCa,
+        exclusive: true,
+        hostnames: ["a.example.com"],
+        hostnameSet: { "a.example.com": true },
+      });
+      expect(result.props).toMatchObject({ mtlsCertificateId: byoCa, unexpectedHostnames: ["b.example.com", "z.example.com"] });
+      expect(api.lines()).toEqual([`GET ${path}?mtls_certificate_id=${byoCa}`]);
+    });
+  });
+
+  test.each([
+    { name: "a zone id that is not one", recorded: { zoneId: "../zones", hostnames: ["a.example.com"] } },
+    { name: "a hostname that is not a string", recorded: { zoneId, hostnames: ["a.example.com", 7] } },
+    { name: "a missing hostname that is not a string", recorded: { zoneId, hostnames: [], missingHostnames: [7] } },
+  ])("damaged state ($name) is refused by read and delete before any request", async ({ recorded }) => {
+    await withScriptedApi(answering([]), async (api) => {
+      expect((await rejection(providerFor(api).read("id", recorded as never))).message).toBe(
+        "reading hostname association id: its recorded state lacks zoneId or hostnames; HostnameAssociation cannot be read from an id alone",
+      );
+      expect((await rejection(providerFor(api).delete("id", recorded as never))).message).toBe(
+        "deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed",
+      );
+      expect(api.requests).toEqual([]);
+    });
+  });
+});
+
+describe("a list that is gone (HTTP 404 without an error code)", () => {
+  const recorded = { zoneId, hostnames: ["a.example.com"], missingHostnames: [], exclusive: false };
+  const gone = (_request: unknown, response: Parameters<typeof sendEnvelope>[0]) =>
+    sendEnvelope(response, 404, { success: false, errors: [], result: null });
+
+  test("read reports the resource as gone", async () => {
+    await withScriptedApi(gone, async (api) => {
+      expect(await providerFor(api).read("id", recorded as never)).toEqual({});
+      expect(api.lines()).toEqual([`GET ${path}`]);
+    });
+  });
+
+  test("delete succeeds without writing", async () => {
+    await withScriptedApi(gone, async (api) => {
+      await providerFor(api).delete("id", recorded as never);
+      expect(api.lines()).toEqual([`GET ${path}`]);
+    });
+  });
+});
+
+test("a create that could not be confirmed keeps __provider in the partial state and gives the engine its reason", async () => {
+  await withScriptedApi(answering(["other.example.com"]), async (api) => {
+    const inputs = { zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false, __provider: "serialized provider" };
+    // Every read-back shows the list without our hostname: another writer always wins.
+    const error = await rejection(providerFor(api).create(inputs as HostnameAssociationInputs));
+    const recorded = error as Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] };
+    expect(recorded.id).toMatch(new RegExp(`^${zoneId}/${byoCa}/[0-9a-f]{12}$`));
+    expect(recorded.properties?.["__provider"]).toBe("serialized provider");
+    expect(recorded.reasons).toEqual([error.message.replace(/^hostname association \S+ was recorded in state, but: /, "")]);
+    expect(recorded.reasons?.[0]).toMatch(/^updating the hostnames associated with mTLS certificate/);
+  });
+});
+
+test("a create's id names the zone and the BYO CA, then 12 random hex digits", async () => {
+  let stored: string[] = [];
+  await withScriptedApi(
+    (request, response) => {
+      if (request.method === "PUT") stored = (request.body as { hostnames: string[] }).hostnames;
+      sendEnvelope(response, 200, { result: { hostnames: stored } });
+    },
+    async (api) => {
+      const first = await providerFor(api).create({ zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false });
+      const second = await providerFor(api).create({ zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false });
+      expect(first.id).toMatch(new RegExp(`^${zoneId}/${byoCa}/[0-9a-f]{12}$`));
+      expect(second.id).not.toBe(first.id);
+    },
+  );
+});
+
+test("a deleted resource leaves no claim behind in its provider process", async () => {
+  let stored: string[] = [];
+  await withScriptedApi(
+    (request, response) => {
+      if (request.method === "PUT") stored = (request.body as { hostnames: string[] }).hostnames;
+      sendEnvelope(response, 200, { result: { hostnames: stored } });
+    },
+    async (api) => {
+      const provider = providerFor(api);
+      const { id, outs } = await provider.create({ zoneId, hostnames: ["a.example.com"], exclusive: false });
+      expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({ [id]: ["a.example.com"] });
+      await provider.delete(id, outs as never);
+      expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({});
+      expect(stored).toEqual([]);
+    },
+  );
+});
+
+test("reads and writes of the list are retried after a gateway's HTML 502: both are idempotent", async () => {
+  await withScriptedApi(
+    (request, response, index) => {
+      if (index % 2 === 0) {
+        response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>");
+        return;
+      }
+      sendEnvelope(response, 200, { result: { hostnames: ["a.example.com"] } });
+    },
+    async (api) => {
+      const client = new HostnameAssociationsClient({
+        connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl },
+        retry: { maxRetries: 1 },
+        sleep: async () => undefined,
+      });
+      expect(await client.getHostnames(zoneId)).toEqual(["a.example.com"]);
+      expect(await client.replaceHostnames(zoneId, ["a.example.com"])).toEqual(["a.example.com"]);
+      expect(api.lines()).toEqual([`GET ${path}`, `GET ${path}`, `PUT ${path}`, `PUT ${path}`]);
+    },
+  );
+});
