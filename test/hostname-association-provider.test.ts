@@ -125,14 +125,14 @@ describe("HostnameAssociationProvider.check at its bounds", () => {
   test("inputs that are not an object count as none: every required property is named", async () => {
     const result = await provider().check({}, ["a.example.com"] as never);
     expect(result.inputs).toEqual({ exclusive: false });
-    expect(result.failures.map((failure) => failure.property)).toEqual(["zoneId", "hostnames"]);
+    expect((result.failures ?? []).map((failure) => failure.property)).toEqual(["zoneId", "hostnames"]);
   });
 
   test("exactly 1000 hostnames are accepted", async () => {
     const hostnames = Array.from({ length: 1000 }, (_, index) => `h${index}.example.com`);
     const result = await provider().check({}, { zoneId, hostnames });
     expect(result.failures).toEqual([]);
-    expect(result.inputs.hostnames).toHaveLength(1000);
+    expect(result.inputs?.hostnames).toHaveLength(1000);
   });
 
   test("seven bad hostnames: the first five are described, then a count of the rest", async () => {

@@ -150,7 +150,7 @@ test("a deleted resource leaves no claim behind in its provider process", async 
 
 test("reads and writes of the list are retried after a gateway's HTML 502: both are idempotent", async () => {
   await withScriptedApi(
-    (request, response, index) => {
+    (_request, response, index) => {
       if (index % 2 === 0) {
         response.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>");
         return;
