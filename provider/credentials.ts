@@ -130,7 +130,7 @@ export function validateBaseUrl(value: string): string {
  */
 export function isLoopbackHost(hostname: string): boolean {
   if (hostname === "localhost" || hostname === "[::1]") return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) && isIPv4(hostname);
+  return isIPv4(hostname) && hostname.startsWith("127.");
 }
 
 /** Says what is wrong with a value that does not parse as a URL, without repeating it. */

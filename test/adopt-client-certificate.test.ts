@@ -1,6 +1,6 @@
 import { adoptClientCertificate } from "../provider/adopt-client-certificate";
 import { inspectCsr } from "../provider/csr";
-import { AdoptionError, AuthenticationError } from "../provider/errors";
+import { AdoptionError, AuthenticationError, CloudflareApiError, NotFoundError } from "../provider/errors";
 import { CODE_CERTIFICATE_NOT_FOUND } from "../provider/http-transport";
 import { generateCsr } from "./helpers/csr";
 import { apiCertificate, successEnvelope, withRawServer } from "./helpers/raw-server";
@@ -81,5 +81,46 @@ test("an empty subject is named as such", async () => {
   await holding(theirs.csrPem)(async (server) => {
     const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
     expect(message).toContain("(subject (empty) in the certificate, CN=adopt.example.com in csr)");
+  });
+});
+
+test("a certificate whose CSR this package would not send is still described: an RSA 1024 key is named, not refused", async () => {
+  const ours = await generateCsr({ commonName: "adopt.example.com" });
+  const theirs = await generateCsr({ commonName: "adopt.example.com", algorithm: "RSA-1024" });
+  await holding(theirs.csrPem)(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
+    expect(message).toMatch(/\(key RSA 1024 sha256:[0-9a-f]{16} in the certificate, ECDSA P-256 sha256:[0-9a-f]{16} in csr\)/);
+  });
+});
+
+test("a certificate whose CSR cannot be read says so, with the reason", async () => {
+  const ours = await generateCsr({ commonName: "adopt.example.com" });
+  await holding("-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n")(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
+    expect(message).toContain("(the certificate's CSR cannot be read: does not decode as a PKCS#10 certificate signing request; ");
+  });
+});
+
+test.each([
+  {
+    name: "an id Cloudflare does not know",
+    status: 404,
+    errors: [{ code: CODE_CERTIFICATE_NOT_FOUND, message: "Invalid Certificate ID" }],
+    cause: NotFoundError,
+  },
+  { name: "a zone Cloudflare cannot route", status: 404, errors: [{ code: 7003, message: "Could not route" }], cause: CloudflareApiError },
+])("$name: the adoption error keeps the API's error as its cause", async ({ status, errors, cause }) => {
+  const { csrPem } = await generateCsr({ commonName: "adopt.example.com" });
+  await failure(
+    status,
+    ...errors,
+  )(async (server) => {
+    const error = await adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(AdoptionError);
+    expect((error as AdoptionError).cause).toBeInstanceOf(cause);
+    expect(((error as AdoptionError).cause as Error).message).toContain(errors[0]?.message ?? "");
   });
 });

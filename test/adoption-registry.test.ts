@@ -27,6 +27,12 @@ describe("registerAdoption", () => {
     registerAdoption("d", undefined);
   });
 
+  test("lets the same resource register again: an Automation API program runs its declarations once per operation in one process", () => {
+    registerAdoption("g", id("5"));
+    expect(() => registerAdoption("g", id("5"))).not.toThrow();
+    expect(() => registerAdoption("h", id("5"))).toThrow(AdoptionError);
+  });
+
   test("leaves an id given as an Output to the provider process", () => {
     registerAdoption("e", id("4"));
     expect(() => registerAdoption("f", pulumi.output(id("4")))).not.toThrow();

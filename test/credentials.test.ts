@@ -5,6 +5,8 @@ import {
   settingsFromConfig,
   settingsFromEnvironment,
   validateBaseUrl,
+  validateCredentials,
+  CODE_CREDENTIAL_NAMES,
 } from "../provider/credentials";
 import { ConfigurationError } from "../provider/errors";
 
@@ -65,6 +67,40 @@ describe("resolveConnectionSettings", () => {
     expect(error.message).toMatch(/from the environment are incomplete: .* the account email is missing/);
     expect(error.message).not.toContain("s3cr3t-key");
   });
+});
+
+describe("settingsFromConfig", () => {
+  test("reads each setting from its own cloudflare: key", () => {
+    const config: Record<string, string> = {
+      "cloudflare:apiToken": "token",
+      "cloudflare:apiKey": "key",
+      "cloudflare:email": "ops@example.com",
+      "cloudflare:baseUrl": "https://api.example.com/client/v4",
+    };
+    expect(settingsFromConfig((key) => config[key])).toEqual({
+      apiToken: "token",
+      apiKey: "key",
+      email: "ops@example.com",
+      baseUrl: "https://api.example.com/client/v4",
+    });
+  });
+
+  test("a key pair from stack config without its key names the key as missing", () => {
+    expect(() => resolveConnectionSettings([fromConfig({ "cloudflare:email": "ops@example.com" })])).toThrow(
+      /^Cloudflare credentials from stack config are incomplete: a global API key needs its account email and the reverse, the API key is missing; /,
+    );
+  });
+});
+
+test("credentials passed in code that are empty are named in the error", () => {
+  expect(() => validateCredentials({ apiToken: "" }, CODE_CREDENTIAL_NAMES)).toThrow(
+    new ConfigurationError(
+      "connection.credentials.apiToken is empty; copy the value again (it is not shown here), nothing was sent to Cloudflare",
+    ),
+  );
+  expect(() => validateCredentials({ apiKey: "key", email: "" }, CODE_CREDENTIAL_NAMES)).toThrow(
+    /^connection.credentials.email is empty; /,
+  );
 });
 
 describe("credentials that cannot travel in a header", () => {
@@ -170,6 +206,7 @@ describe("validateBaseUrl", () => {
   test.each([
     { value: "x", want: "1 character, no scheme such as https://" },
     { value: "HTTPS://api cloudflare.com", want: "26 characters, not a valid URL after its scheme" },
+    { value: "my token: https://a b", want: "21 characters, no scheme such as https://" },
   ])("describes $value by its length and what is wrong", ({ value, want }) => {
     expect(() => validateBaseUrl(value)).toThrow(`the Cloudflare base URL is not a URL (${want});`);
   });
@@ -179,8 +216,16 @@ describe("validateBaseUrl", () => {
     { host: "127.999.0.1", want: false },
     { host: "localhost", want: true },
     { host: "[::1]", want: true },
+    { host: "127.0.10.254", want: true },
+    { host: "128.0.0.1", want: false },
+    { host: "10.127.0.1", want: false },
+    { host: "127.0.0.1.example.com", want: false },
   ])("isLoopbackHost($host) is $want: the dotted form must also be an IPv4 address", ({ host, want }) => {
     expect(isLoopbackHost(host)).toBe(want);
+  });
+
+  test.each(["ftp://127.0.0.1/client/v4", "ws://localhost:8787/client/v4"])("refuses %s: on loopback too, only http and https", (value) => {
+    expect(() => validateBaseUrl(value)).toThrow(/must use https \(plain http is allowed only on loopback/);
   });
 
   test("refuses something that is not a URL", () => {
