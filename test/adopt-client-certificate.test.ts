@@ -124,3 +124,12 @@ test.each([
     expect(((error as AdoptionError).cause as Error).message).toContain(errors[0]?.message ?? "");
   });
 });
+
+test("an empty subject in the program's CSR is named as such too", async () => {
+  const ours = await generateCsr({ commonName: undefined } as unknown as Parameters<typeof generateCsr>[0]);
+  const theirs = await generateCsr({ commonName: "adopt.example.com" });
+  await holding(theirs.csrPem)(async (server) => {
+    const message = await adoptionMessage(adoptClientCertificate(server.client(), request(ours.csrPem), await inspectCsr(ours.csrPem)));
+    expect(message).toContain("(subject CN=adopt.example.com in the certificate, (empty) in csr)");
+  });
+});
