@@ -216,6 +216,18 @@ describe("HostnameAssociationProvider.diff", () => {
       want: { changes: true, replaces: [] },
     },
     {
+      name: "the same BYO CA: no change",
+      news: inputs(["a.example.com"], { mtlsCertificateId: byoCa }),
+      olds: { ...olds, mtlsCertificateId: byoCa },
+      want: { changes: false, replaces: [] },
+    },
+    {
+      name: "recorded hostnames of which one is not a string (a damaged state): update, not a crash",
+      news: inputs(["a.example.com"]),
+      olds: { ...olds, hostnames: ["a.example.com", null] },
+      want: { changes: true, replaces: [] },
+    },
+    {
       name: "recorded hostnames that are not strings (a damaged state): update, not a crash",
       news: inputs(["a.example.com"]),
       olds: { ...olds, hostnames: [null] },

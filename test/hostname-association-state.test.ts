@@ -1,4 +1,5 @@
 import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
+import { AuthenticationError } from "../provider/errors";
 import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
 import { type HostnameAssociationInputs } from "../provider/hostname-association-inputs";
 import { rejection } from "./helpers/rejection";
@@ -112,6 +113,19 @@ test("a create that could not be confirmed keeps __provider in the partial state
     expect(recorded.reasons).toEqual([error.message.replace(/^hostname association \S+ was recorded in state, but: /, "")]);
     expect(recorded.reasons?.[0]).toMatch(/^updating the hostnames associated with mTLS certificate/);
   });
+});
+
+test("a create that fails for another reason fails with that error as it is: nothing is recorded", async () => {
+  await withScriptedApi(
+    (_request, response) =>
+      sendEnvelope(response, 403, { success: false, errors: [{ code: 10000, message: "Authentication error" }], result: null }),
+    async (api) => {
+      const error = await rejection(providerFor(api).create({ zoneId, hostnames: ["a.example.com"], exclusive: false }));
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error).not.toHaveProperty("id");
+      expect(api.lines()).toEqual([`GET ${path}`]);
+    },
+  );
 });
 
 test("a create's id names the zone and the BYO CA, then 12 random hex digits", async () => {

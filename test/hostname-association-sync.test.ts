@@ -146,6 +146,19 @@ describe("applyAssociationChange", () => {
     });
   });
 
+  test("the shortfall lists only what is missing and only what is left over", async () => {
+    await withScriptedApi(storedList([], () => ["a.example.com", "other.example.com"]).script, async (api) => {
+      const exclusive = change({ present: ["a.example.com", "b.example.com"], exclusive: true });
+      const both = await rejection(applyAssociationChange(clientFor(api), exclusive, { maxWrites: 1, sleep: async () => undefined }));
+      expect(both.message).toContain("(last read lacks b.example.com; last read still has other.example.com); another");
+    });
+    await withScriptedApi(storedList([], () => ["a.example.com", "x.example.com"]).script, async (api) => {
+      const onlyExtra = change({ present: ["a.example.com"], absent: ["x.example.com", "y.example.com"] });
+      const extra = await rejection(applyAssociationChange(clientFor(api), onlyExtra, { maxWrites: 1, sleep: async () => undefined }));
+      expect(extra.message).toContain("before it could be confirmed (last read still has x.example.com); another");
+    });
+  });
+
   test("five missing hostnames are all listed", async () => {
     const present = ["a1", "a2", "a3", "a4", "a5"].map((label) => `${label}.example.com`);
     await withScriptedApi(storedList([], () => []).script, async (api) => {
@@ -175,6 +188,36 @@ describe("locks and claims", () => {
     releaseFirst();
     await Promise.all([first, second]);
     expect(events).toEqual(["first starts", "first ends", "second runs"]);
+    expect(locks.tails).toEqual({});
+  });
+
+  test("a holder arriving while the second of two runs waits for it: the first's release leaves the queue intact", async () => {
+    const locks = newAssociationLocks();
+    const events: string[] = [];
+    const gate = () => {
+      let open: () => void = () => undefined;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const [first, second] = [gate(), gate()];
+    const a = withAssociationLock(locks, "k", async () => {
+      await first.opened;
+      events.push("first done");
+    });
+    const b = withAssociationLock(locks, "k", async () => {
+      events.push("second starts");
+      await second.opened;
+      events.push("second done");
+    });
+    first.open();
+    await a;
+    await new Promise((resolve) => setImmediate(resolve));
+    const c = withAssociationLock(locks, "k", async () => void events.push("third runs"));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(["first done", "second starts"]);
+    second.open();
+    await Promise.all([b, c]);
+    expect(events).toEqual(["first done", "second starts", "second done", "third runs"]);
     expect(locks.tails).toEqual({});
   });
 
