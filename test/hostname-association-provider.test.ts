@@ -128,6 +128,17 @@ describe("HostnameAssociationProvider.check at its bounds", () => {
     expect((result.failures ?? []).map((failure) => failure.property)).toEqual(["zoneId", "hostnames"]);
   });
 
+  test.each([null, "a.example.com", 7])("inputs of %j as a whole count as none", async (given) => {
+    const result = await provider().check({}, given as never);
+    expect(result.inputs).toEqual({ exclusive: false });
+    expect((result.failures ?? []).map((failure) => failure.property)).toEqual(["zoneId", "hostnames"]);
+  });
+
+  test("one bad hostname is described exactly, with no count of others", async () => {
+    const result = await provider().check({}, { zoneId, hostnames: ["a.example.com", 7] } as never);
+    expect(result.failures).toEqual([{ property: "hostnames", reason: "hostnames[1] must be a string, got 7" }]);
+  });
+
   test("exactly 1000 hostnames are accepted", async () => {
     const hostnames = Array.from({ length: 1000 }, (_, index) => `h${index}.example.com`);
     const result = await provider().check({}, { zoneId, hostnames });

@@ -183,3 +183,37 @@ test("reads and writes of the list are retried after a gateway's HTML 502: both 
     },
   );
 });
+
+describe("the client's bounds on an answer", () => {
+  const reading = async (result: unknown) =>
+    withScriptedApi(
+      (_request, response) => sendEnvelope(response, 200, { result }),
+      async (api) =>
+        new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } }).getHostnames(zoneId),
+    );
+
+  test("exactly 10,000 hostnames, and an entry of exactly 1024 characters, are read", async () => {
+    expect(await reading({ hostnames: Array.from({ length: 10_000 }, (_, index) => `h${index}.example.com`) })).toHaveLength(10_000);
+    expect(await reading({ hostnames: ["a".repeat(1024)] })).toEqual(["a".repeat(1024)]);
+  });
+
+  test.each([
+    {
+      name: "an entry of 1025 characters",
+      hostnames: ["a".repeat(1025)],
+      want: "expected hostnames[0] to be a hostname, got a string of 1025 characters",
+    },
+    {
+      name: "an empty entry",
+      hostnames: ["a.example.com", ""],
+      want: "expected hostnames[1] to be a hostname, got a string of 0 characters",
+    },
+  ])("$name is refused", async ({ hostnames, want }) => {
+    expect((await rejection(reading({ hostnames }))).message).toContain(want);
+  });
+
+  test("a hostnames field that is null or absent reads as an empty list", async () => {
+    expect(await reading({ hostnames: null })).toEqual([]);
+    expect(await reading({})).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { describeInvalidHostname, describeInvalidMtlsCertificateId } from "../provider/hostnames";
+import { describeInvalidHostname, describeInvalidMtlsCertificateId, sameHostnames } from "../provider/hostnames";
 
 const label = (length: number, character = "a") => character.repeat(length);
 
@@ -44,4 +44,12 @@ test.each([
   { value: 42, want: "must be a string, got number" },
 ])("describeInvalidMtlsCertificateId($value)", ({ value, want }) => {
   expect(describeInvalidMtlsCertificateId(value)).toBe(want);
+});
+
+describe("sameHostnames", () => {
+  test("lists of one length with other hostnames differ; order, case, duplicates and a trailing dot do not", () => {
+    expect(sameHostnames(["a.example.com", "b.example.com"], ["a.example.com", "c.example.com"])).toBe(false);
+    expect(sameHostnames(["b.example.com", "a.example.com"], ["A.example.com.", "b.example.com", "b.example.com"])).toBe(true);
+    expect(sameHostnames(["a.example.com"], ["a.example.com", "b.example.com"])).toBe(false);
+  });
 });
