@@ -1,9 +1,8 @@
 import { ConcurrentModificationError } from "../provider/hostname-association-sync";
 import { ContractViolationError } from "../provider/errors";
-import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
-import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
 import { type HostnameAssociationInputs } from "../provider/hostname-association-inputs";
-import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { hostnameClientFor, hostnameProviderFor } from "./helpers/hostname-associations";
+import { sendEnvelope, withScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";
 
 // Raw servers that break the promises the README makes about hostname associations.
@@ -11,17 +10,6 @@ import { rejection } from "./helpers/rejection";
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const path = `/client/v4/zones/${zoneId}/certificate_authorities/hostname_associations`;
 const inputs: HostnameAssociationInputs = { zoneId, hostnames: ["a.example.com"], exclusive: false };
-
-function providerFor(api: ScriptedApi): HostnameAssociationProvider {
-  return new HostnameAssociationProvider({
-    client: {
-      connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl },
-      retry: { maxRetries: 1 },
-      sleep: async () => undefined,
-    },
-    sync: { sleep: async () => undefined },
-  });
-}
 
 describe("read-back verification", () => {
   test("a server whose reads never show the write: five writes, then a clear error, and the resource is recorded", async () => {
@@ -31,7 +19,7 @@ describe("read-back verification", () => {
           result: { hostnames: request.method === "PUT" ? (request.body as { hostnames: string[] }).hostnames : ["other.example.com"] },
         }),
       async (api) => {
-        const error = await rejection(providerFor(api).create(inputs));
+        const error = await rejection(hostnameProviderFor(api).create(inputs));
         const lines = api.lines();
         expect(lines.filter((line) => line.startsWith("PUT"))).toHaveLength(5);
         expect(lines).toHaveLength(1 + 5 * 2 + 4);
@@ -62,7 +50,7 @@ describe("read-back verification", () => {
       (_request, response) => sendEnvelope(response, 200, { result: { hostnames: ["a.example.com"] } }),
       async (api) => {
         const outs = { ...inputs, missingHostnames: [], unexpectedHostnames: [], associatedHostnames: ["a.example.com"] };
-        const error = await rejection(providerFor(api).delete("id", outs));
+        const error = await rejection(hostnameProviderFor(api).delete("id", outs));
         expect(error).toBeInstanceOf(ConcurrentModificationError);
         expect(error.message).toMatch(/last read still has a.example.com/);
         expect(api.lines().filter((line) => line.startsWith("PUT"))).toHaveLength(5);
@@ -85,7 +73,7 @@ describe("read-back verification", () => {
         sendEnvelope(response, 200, { result: { hostnames: stored } });
       },
       async (api) => {
-        const { outs } = await providerFor(api).create(inputs);
+        const { outs } = await hostnameProviderFor(api).create(inputs);
         expect(api.lines()).toEqual([`GET ${path}`, `PUT ${path}`, `GET ${path}`, `GET ${path}`, `PUT ${path}`, `GET ${path}`]);
         expect(stored).toEqual(["intruder.example.com", "a.example.com"]);
         expect(outs).toMatchObject({ hostnames: ["a.example.com"], associatedHostnames: ["a.example.com", "intruder.example.com"] });
@@ -127,7 +115,7 @@ describe("malformed hostname lists are refused before anything is written", () =
     await withScriptedApi(
       (_request, response) => sendEnvelope(response, 200, { result }),
       async (api) => {
-        const error = await rejection(providerFor(api).create(inputs));
+        const error = await rejection(hostnameProviderFor(api).create(inputs));
         expect(error).toBeInstanceOf(ContractViolationError);
         expect(error.message).toMatch(
           new RegExp(`^reading the hostnames associated with the managed CA in zone ${zoneId}: Cloudflare broke its API contract: `),
@@ -144,9 +132,9 @@ test("a null result or hostnames field reads as an empty list, and the read-back
   await withScriptedApi(
     (_request, response) => sendEnvelope(response, 200, { result: null }),
     async (api) => {
-      const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+      const client = hostnameClientFor(api);
       expect(await client.getHostnames(zoneId)).toEqual([]);
-      expect(await rejection(providerFor(api).create(inputs))).toMatchObject({
+      expect(await rejection(hostnameProviderFor(api).create(inputs))).toMatchObject({
         message: expect.stringMatching(/last read lacks a.example.com/),
       });
     },
@@ -160,7 +148,7 @@ describe("ids never reach a URL unchecked", () => {
       await withScriptedApi(
         (_request, response) => sendEnvelope(response, 200, { result: { hostnames: [] } }),
         async (api) => {
-          const client = new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } });
+          const client = hostnameClientFor(api);
           for (const call of [() => client.getHostnames(zoneId, id), () => client.replaceHostnames(zoneId, [], id)]) {
             const error = await rejection(call());
             expect(error).toBeInstanceOf(TypeError);

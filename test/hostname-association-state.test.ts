@@ -1,9 +1,9 @@
-import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
 import { AuthenticationError } from "../provider/errors";
 import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
 import { type HostnameAssociationInputs } from "../provider/hostname-association-inputs";
 import { rejection } from "./helpers/rejection";
-import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { hostnameClientFor, hostnameProviderFor, storedHostnameList } from "./helpers/hostname-associations";
+import { sendEnvelope, withScriptedApi } from "./helpers/scripted-api";
 
 // What a HostnameAssociation records and reads back: state from older versions and damaged state,
 // a CA or zone that is gone, partial creates, retries and the claims a deployment keeps. Raw servers.
@@ -11,17 +11,6 @@ import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scrip
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
 const path = `/client/v4/zones/${zoneId}/certificate_authorities/hostname_associations`;
-
-function providerFor(api: ScriptedApi): HostnameAssociationProvider {
-  return new HostnameAssociationProvider({
-    client: {
-      connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl },
-      retry: { maxRetries: 1 },
-      sleep: async () => undefined,
-    },
-    sync: { sleep: async () => undefined },
-  });
-}
 
 /** Answers every read with `hostnames`, and every write with what was written. */
 const answering = (hostnames: string[]) => (request: { method: string; body: unknown }, response: Parameters<typeof sendEnvelope>[0]) =>
@@ -32,7 +21,7 @@ const answering = (hostnames: string[]) => (request: { method: string; body: unk
 describe("read", () => {
   test("state from older versions (no exclusive, no missingHostnames) reads as not exclusive; names match in any spelling", async () => {
     await withScriptedApi(answering(["A.EXAMPLE.com.", "other.example.com"]), async (api) => {
-      const result = await providerFor(api).read("id", { zoneId, hostnames: ["b.example.com", "a.example.com"] } as never);
+      const result = await hostnameProviderFor(api).read("id", { zoneId, hostnames: ["b.example.com", "a.example.com"] } as never);
       expect(result.inputs).toEqual({
         zoneId,
         hostnames: ["a.example.com", "b.example.com"],
@@ -52,7 +41,7 @@ describe("read", () => {
   test("an exclusive association of a BYO CA reads that CA's list and lists the others' hostnames sorted", async () => {
     await withScriptedApi(answering(["z.example.com", "a.example.com", "b.example.com"]), async (api) => {
       const recorded = { zoneId, mtlsCertificateId: byoCa, exclusive: true, hostnames: ["a.example.com"], missingHostnames: [] };
-      const result = await providerFor(api).read("id", recorded as never);
+      const result = await hostnameProviderFor(api).read("id", recorded as never);
       expect(result.inputs).toEqual({
         zoneId,
         mtlsCertificateId: byoCa,
@@ -71,10 +60,10 @@ describe("read", () => {
     { name: "a missing hostname that is not a string", recorded: { zoneId, hostnames: [], missingHostnames: [7] } },
   ])("damaged state ($name) is refused by read and delete before any request", async ({ recorded }) => {
     await withScriptedApi(answering([]), async (api) => {
-      expect((await rejection(providerFor(api).read("id", recorded as never))).message).toBe(
+      expect((await rejection(hostnameProviderFor(api).read("id", recorded as never))).message).toBe(
         "reading hostname association id: its recorded state lacks zoneId or hostnames; HostnameAssociation cannot be read from an id alone",
       );
-      expect((await rejection(providerFor(api).delete("id", recorded as never))).message).toBe(
+      expect((await rejection(hostnameProviderFor(api).delete("id", recorded as never))).message).toBe(
         "deleting a hostname association whose recorded state lacks zoneId or hostnames; nothing was changed",
       );
       expect(api.requests).toEqual([]);
@@ -89,14 +78,14 @@ describe("a list that is gone (HTTP 404 without an error code)", () => {
 
   test("read reports the resource as gone", async () => {
     await withScriptedApi(gone, async (api) => {
-      expect(await providerFor(api).read("id", recorded as never)).toEqual({});
+      expect(await hostnameProviderFor(api).read("id", recorded as never)).toEqual({});
       expect(api.lines()).toEqual([`GET ${path}`]);
     });
   });
 
   test("delete succeeds without writing", async () => {
     await withScriptedApi(gone, async (api) => {
-      await providerFor(api).delete("id", recorded as never);
+      await hostnameProviderFor(api).delete("id", recorded as never);
       expect(api.lines()).toEqual([`GET ${path}`]);
     });
   });
@@ -106,7 +95,7 @@ test("a create that could not be confirmed keeps __provider in the partial state
   await withScriptedApi(answering(["other.example.com"]), async (api) => {
     const inputs = { zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false, __provider: "serialized provider" };
     // Every read-back shows the list without our hostname: another writer always wins.
-    const error = await rejection(providerFor(api).create(inputs as HostnameAssociationInputs));
+    const error = await rejection(hostnameProviderFor(api).create(inputs as HostnameAssociationInputs));
     const recorded = error as Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] };
     expect(recorded.id).toMatch(new RegExp(`^${zoneId}/${byoCa}/[0-9a-f]{12}$`));
     expect(recorded.properties?.["__provider"]).toBe("serialized provider");
@@ -120,7 +109,7 @@ test("a create that fails for another reason fails with that error as it is: not
     (_request, response) =>
       sendEnvelope(response, 403, { success: false, errors: [{ code: 10000, message: "Authentication error" }], result: null }),
     async (api) => {
-      const error = await rejection(providerFor(api).create({ zoneId, hostnames: ["a.example.com"], exclusive: false }));
+      const error = await rejection(hostnameProviderFor(api).create({ zoneId, hostnames: ["a.example.com"], exclusive: false }));
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).not.toHaveProperty("id");
       expect(api.lines()).toEqual([`GET ${path}`]);
@@ -129,37 +118,35 @@ test("a create that fails for another reason fails with that error as it is: not
 });
 
 test("a create's id names the zone and the BYO CA, then 12 random hex digits", async () => {
-  let stored: string[] = [];
-  await withScriptedApi(
-    (request, response) => {
-      if (request.method === "PUT") stored = (request.body as { hostnames: string[] }).hostnames;
-      sendEnvelope(response, 200, { result: { hostnames: stored } });
-    },
-    async (api) => {
-      const first = await providerFor(api).create({ zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false });
-      const second = await providerFor(api).create({ zoneId, mtlsCertificateId: byoCa, hostnames: ["a.example.com"], exclusive: false });
-      expect(first.id).toMatch(new RegExp(`^${zoneId}/${byoCa}/[0-9a-f]{12}$`));
-      expect(second.id).not.toBe(first.id);
-    },
-  );
+  const list = storedHostnameList();
+  await withScriptedApi(list.script, async (api) => {
+    const first = await hostnameProviderFor(api).create({
+      zoneId,
+      mtlsCertificateId: byoCa,
+      hostnames: ["a.example.com"],
+      exclusive: false,
+    });
+    const second = await hostnameProviderFor(api).create({
+      zoneId,
+      mtlsCertificateId: byoCa,
+      hostnames: ["a.example.com"],
+      exclusive: false,
+    });
+    expect(first.id).toMatch(new RegExp(`^${zoneId}/${byoCa}/[0-9a-f]{12}$`));
+    expect(second.id).not.toBe(first.id);
+  });
 });
 
 test("a deleted resource leaves no claim behind in its provider process", async () => {
-  let stored: string[] = [];
-  await withScriptedApi(
-    (request, response) => {
-      if (request.method === "PUT") stored = (request.body as { hostnames: string[] }).hostnames;
-      sendEnvelope(response, 200, { result: { hostnames: stored } });
-    },
-    async (api) => {
-      const provider = providerFor(api);
-      const { id, outs } = await provider.create({ zoneId, hostnames: ["a.example.com"], exclusive: false });
-      expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({ [id]: ["a.example.com"] });
-      await provider.delete(id, outs as never);
-      expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({});
-      expect(stored).toEqual([]);
-    },
-  );
+  const list = storedHostnameList();
+  await withScriptedApi(list.script, async (api) => {
+    const provider = hostnameProviderFor(api);
+    const { id, outs } = await provider.create({ zoneId, hostnames: ["a.example.com"], exclusive: false });
+    expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({ [id]: ["a.example.com"] });
+    await provider.delete(id, outs as never);
+    expect(provider.locks.claims[`${zoneId}/managed`]).toEqual({});
+    expect(list.stored()).toEqual([]);
+  });
 });
 
 test("reads and writes of the list are retried after a gateway's HTML 502: both are idempotent", async () => {
@@ -188,8 +175,7 @@ describe("the client's bounds on an answer", () => {
   const reading = async (result: unknown) =>
     withScriptedApi(
       (_request, response) => sendEnvelope(response, 200, { result }),
-      async (api) =>
-        new HostnameAssociationsClient({ connection: { credentials: { apiToken: "t" }, baseUrl: api.baseUrl } }).getHostnames(zoneId),
+      async (api) => hostnameClientFor(api).getHostnames(zoneId),
     );
 
   test("exactly 10,000 hostnames, and an entry of exactly 1024 characters, are read", async () => {

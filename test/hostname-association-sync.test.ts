@@ -10,9 +10,9 @@ import {
   withAssociationLock,
   type AssociationChange,
 } from "../provider/hostname-association-sync";
-import { HostnameAssociationsClient } from "../provider/hostname-associations-client";
 import { rejection } from "./helpers/rejection";
-import { sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
+import { hostnameClientFor, storedHostnameList } from "./helpers/hostname-associations";
+import { sendEnvelope, withScriptedApi } from "./helpers/scripted-api";
 
 // The read-modify-write cycle of a CA's hostname list, against a raw server that plays the other writers.
 
@@ -21,23 +21,6 @@ const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
 const path = `/client/v4/zones/${zoneId}/certificate_authorities/hostname_associations`;
 
 const change = (extra: Partial<AssociationChange>): AssociationChange => ({ zoneId, present: [], absent: [], exclusive: false, ...extra });
-
-function clientFor(api: ScriptedApi): HostnameAssociationsClient {
-  return new HostnameAssociationsClient({ connection: { credentials: { apiToken: "test-token" }, baseUrl: api.baseUrl } });
-}
-
-/** A list that PUT replaces and GET returns, after `interfere` has had its say on each write. */
-function storedList(initial: string[], interfere: (written: string[], write: number) => string[] = (written) => written) {
-  let stored = initial;
-  let writes = 0;
-  return {
-    script: (request: { method: string; body: unknown }, response: Parameters<typeof sendEnvelope>[0]) => {
-      if (request.method === "PUT") stored = interfere((request.body as { hostnames: string[] }).hostnames, ++writes);
-      sendEnvelope(response, 200, { result: { hostnames: stored } });
-    },
-    stored: () => stored,
-  };
-}
 
 describe("nextList", () => {
   test("keeps others' entries exactly as written, drops absent ones by canonical name, appends the missing ones sorted", () => {
@@ -88,15 +71,17 @@ describe("applyAssociationChange", () => {
   test("waits 250 ms after the first lost write, doubling each time, and the jitter spreads each wait from half to one and a half times", async () => {
     const random = jest.spyOn(Math, "random");
     const waits: number[] = [];
-    const list = storedList([], () => ["intruder.example.com"]);
+    const list = storedHostnameList([], () => ["intruder.example.com"]);
     await withScriptedApi(list.script, async (api) => {
       random.mockReturnValue(0.5);
       await rejection(
-        applyAssociationChange(clientFor(api), change({ present: ["a.example.com"] }), { sleep: async (ms) => void waits.push(ms) }),
+        applyAssociationChange(hostnameClientFor(api), change({ present: ["a.example.com"] }), {
+          sleep: async (ms) => void waits.push(ms),
+        }),
       );
       random.mockReturnValueOnce(0).mockReturnValueOnce(0.999);
       await rejection(
-        applyAssociationChange(clientFor(api), change({ present: ["a.example.com"] }), {
+        applyAssociationChange(hostnameClientFor(api), change({ present: ["a.example.com"] }), {
           maxWrites: 3,
           baseDelayMs: 100,
           sleep: async (ms) => void waits.push(ms),
@@ -117,7 +102,7 @@ describe("applyAssociationChange", () => {
         });
       },
       async (api) => {
-        const result = await applyAssociationChange(clientFor(api), change({ present: ["a.example.com"] }), {
+        const result = await applyAssociationChange(hostnameClientFor(api), change({ present: ["a.example.com"] }), {
           sleep: async () => undefined,
         });
         expect(api.lines()).toEqual([`GET ${path}`, `PUT ${path}`, `GET ${path}`, `GET ${path}`]);
@@ -128,10 +113,10 @@ describe("applyAssociationChange", () => {
 
   test("the error names a BYO CA, lists at most five hostnames per side, and says what is missing and what is left over", async () => {
     const present = ["a1", "a2", "a3", "a4", "a5", "a6"].map((label) => `${label}.example.com`);
-    const list = storedList([], () => ["other.example.com"]);
+    const list = storedHostnameList([], () => ["other.example.com"]);
     await withScriptedApi(list.script, async (api) => {
       const error = await rejection(
-        applyAssociationChange(clientFor(api), change({ mtlsCertificateId: byoCa, present, exclusive: true }), {
+        applyAssociationChange(hostnameClientFor(api), change({ mtlsCertificateId: byoCa, present, exclusive: true }), {
           maxWrites: 1,
           sleep: async () => undefined,
         }),
@@ -147,23 +132,27 @@ describe("applyAssociationChange", () => {
   });
 
   test("the shortfall lists only what is missing and only what is left over", async () => {
-    await withScriptedApi(storedList([], () => ["a.example.com", "other.example.com"]).script, async (api) => {
+    await withScriptedApi(storedHostnameList([], () => ["a.example.com", "other.example.com"]).script, async (api) => {
       const exclusive = change({ present: ["a.example.com", "b.example.com"], exclusive: true });
-      const both = await rejection(applyAssociationChange(clientFor(api), exclusive, { maxWrites: 1, sleep: async () => undefined }));
+      const both = await rejection(
+        applyAssociationChange(hostnameClientFor(api), exclusive, { maxWrites: 1, sleep: async () => undefined }),
+      );
       expect(both.message).toContain("(last read lacks b.example.com; last read still has other.example.com); another");
     });
-    await withScriptedApi(storedList([], () => ["a.example.com", "x.example.com"]).script, async (api) => {
+    await withScriptedApi(storedHostnameList([], () => ["a.example.com", "x.example.com"]).script, async (api) => {
       const onlyExtra = change({ present: ["a.example.com"], absent: ["x.example.com", "y.example.com"] });
-      const extra = await rejection(applyAssociationChange(clientFor(api), onlyExtra, { maxWrites: 1, sleep: async () => undefined }));
+      const extra = await rejection(
+        applyAssociationChange(hostnameClientFor(api), onlyExtra, { maxWrites: 1, sleep: async () => undefined }),
+      );
       expect(extra.message).toContain("before it could be confirmed (last read still has x.example.com); another");
     });
   });
 
   test("five missing hostnames are all listed", async () => {
     const present = ["a1", "a2", "a3", "a4", "a5"].map((label) => `${label}.example.com`);
-    await withScriptedApi(storedList([], () => []).script, async (api) => {
+    await withScriptedApi(storedHostnameList([], () => []).script, async (api) => {
       const error = await rejection(
-        applyAssociationChange(clientFor(api), change({ present }), { maxWrites: 1, sleep: async () => undefined }),
+        applyAssociationChange(hostnameClientFor(api), change({ present }), { maxWrites: 1, sleep: async () => undefined }),
       );
       expect(error.message).toContain(
         "(last read lacks a1.example.com, a2.example.com, a3.example.com, a4.example.com, a5.example.com); another",
