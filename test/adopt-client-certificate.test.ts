@@ -3,6 +3,7 @@ import { inspectCsr } from "../provider/csr";
 import { AdoptionError, AuthenticationError, CloudflareApiError, NotFoundError } from "../provider/errors";
 import { CODE_CERTIFICATE_NOT_FOUND } from "../provider/http-transport";
 import { generateCsr } from "./helpers/csr";
+import { rejection } from "./helpers/rejection";
 import { apiCertificate, successEnvelope, withRawServer } from "./helpers/raw-server";
 
 // adoptClientCertificate against a raw server: answers the emulator never gives (a 404 that also
@@ -22,13 +23,14 @@ const failure = (status: number, ...errors: Array<{ code: number; message: strin
 const holding = (csr: string, certificate = apiCertificate(7)["certificate"]) =>
   answering(200, successEnvelope({ ...apiCertificate(7), csr, certificate }));
 
-async function adoptionMessage(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
+async function adoptionError(promise: Promise<unknown>): Promise<AdoptionError> {
+  const error = await rejection(promise);
   expect(error).toBeInstanceOf(AdoptionError);
-  return (error as AdoptionError).message;
+  return error as AdoptionError;
+}
+
+async function adoptionMessage(promise: Promise<unknown>): Promise<string> {
+  return (await adoptionError(promise)).message;
 }
 
 test("an invalid certificate id is not found, even when the answer also carries code 7003", async () => {
@@ -115,13 +117,9 @@ test.each([
     status,
     ...errors,
   )(async (server) => {
-    const error = await adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem)).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(AdoptionError);
-    expect((error as AdoptionError).cause).toBeInstanceOf(cause);
-    expect(((error as AdoptionError).cause as Error).message).toContain(errors[0]?.message ?? "");
+    const error = await adoptionError(adoptClientCertificate(server.client(), request(csrPem), await inspectCsr(csrPem)));
+    expect(error.cause).toBeInstanceOf(cause);
+    expect((error.cause as Error).message).toContain(errors[0]?.message ?? "");
   });
 });
 
