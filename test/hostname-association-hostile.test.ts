@@ -141,6 +141,26 @@ test("a null result or hostnames field reads as an empty list, and the read-back
   );
 });
 
+const byoCa = "7a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+test.each([
+  { ca: undefined, named: "the managed CA", body: { hostnames: ["a.example.com"] } },
+  { ca: byoCa, named: `mTLS certificate ${byoCa}`, body: { hostnames: ["a.example.com"], mtls_certificate_id: byoCa } },
+])("a broken answer to a write names the write and $named; the body names the CA only when it is a BYO CA", async ({ ca, named, body }) => {
+  await withScriptedApi(
+    (_request, response) => sendEnvelope(response, 200, { result: 42 }),
+    async (api) => {
+      const error = await rejection(hostnameClientFor(api).replaceHostnames(zoneId, ["a.example.com"], ca));
+      expect(error).toBeInstanceOf(ContractViolationError);
+      expect(error.message).toBe(
+        `replacing the hostnames associated with ${named} in zone ${zoneId}: Cloudflare broke its API contract: ` +
+          "expected the result to be an object { hostnames }, got number",
+      );
+      expect(api.requests.map(({ method, url, body }) => ({ method, url, body }))).toEqual([{ method: "PUT", url: path, body }]);
+    },
+  );
+});
+
 describe("ids never reach a URL unchecked", () => {
   test.each(["..", "../zones", "a/b", "a&b=c", "%2e%2e", "", "0".repeat(31), "A".repeat(32)])(
     "the client refuses the mTLS certificate id %j before sending anything",

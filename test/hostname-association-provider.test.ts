@@ -146,6 +146,21 @@ describe("HostnameAssociationProvider.check at its bounds", () => {
     expect(result.inputs?.hostnames).toHaveLength(1000);
   });
 
+  test("exactly five bad hostnames are all described, with no count of others", async () => {
+    const result = await provider().check({}, { zoneId, hostnames: [1, 2, 3, 4, 5] } as never);
+    expect(result.failures?.[0]?.reason).toBe(
+      "hostnames[0] must be a string, got 1; hostnames[1] must be a string, got 2; hostnames[2] must be a string, got 3; " +
+        "hostnames[3] must be a string, got 4; hostnames[4] must be a string, got 5",
+    );
+  });
+
+  test("a well-formed BYO CA id and an explicit exclusive are accepted as given", async () => {
+    for (const exclusive of [true, false]) {
+      const news = { zoneId, hostnames: ["a.example.com"], mtlsCertificateId: byoCa, exclusive };
+      expect(await provider().check({}, news)).toEqual({ inputs: { ...news, hostnameSet: { "a.example.com": true } }, failures: [] });
+    }
+  });
+
   test("seven bad hostnames: the first five are described, then a count of the rest", async () => {
     const result = await provider().check({}, { zoneId, hostnames: [1, 2, 3, 4, 5, 6, 7] } as never);
     expect(result.failures).toEqual([
@@ -284,6 +299,22 @@ describe("HostnameAssociationProvider against the emulator", () => {
     expect(() => Struct.fromJavaScript(outs as never)).not.toThrow();
   });
 
+  test("configure: cloudflare:apiToken and cloudflare:baseUrl from stack config win over the environment", async () => {
+    const config: Record<string, string> = { "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl };
+    const saved = process.env["CLOUDFLARE_API_TOKEN"];
+    process.env["CLOUDFLARE_API_TOKEN"] = "env-token-that-would-be-rejected";
+    try {
+      const configured = new HostnameAssociationProvider({ sync: { sleep: async () => undefined } });
+      await configured.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } });
+      await configured.create(inputs(["a.example.com"]));
+      expect(emulator.requests().map((request) => request.credential)).toEqual(["token", "token", "token"]);
+      expect(emulator.hostnameAssociations(zoneId)).toEqual(["a.example.com"]);
+    } finally {
+      if (saved === undefined) delete process.env["CLOUDFLARE_API_TOKEN"];
+      else process.env["CLOUDFLARE_API_TOKEN"] = saved;
+    }
+  });
+
   test("create sends no write when the hostnames are already associated", async () => {
     emulator.setHostnameAssociationsOutOfBand(zoneId, ["A.example.com"]);
     await provider().create(inputs(["a.example.com"]));
@@ -416,6 +447,15 @@ describe("HostnameAssociationProvider against the emulator", () => {
     await emulator.close();
     emulator = await startEmulator({ zones: ["0".repeat(32)] });
     await expect(provider().create(inputs(["a.example.com"]))).rejects.toThrow(
+      /reading the hostnames associated with the managed CA in zone 023e.*Cloudflare error 7003/,
+    );
+  });
+
+  test("read of a zone the API does not know is an error (7003 is not 404), not a deleted resource", async () => {
+    const { id, outs } = await created(inputs(["a.example.com"]));
+    await emulator.close();
+    emulator = await startEmulator({ zones: ["0".repeat(32)] });
+    await expect(provider().read(id, outs)).rejects.toThrow(
       /reading the hostnames associated with the managed CA in zone 023e.*Cloudflare error 7003/,
     );
   });

@@ -8,6 +8,8 @@ describe("describeInvalidHostname", () => {
     { name: "a label of 63 characters", hostname: `${label(63)}.example.com` },
     { name: "a first label of digits", hostname: "123.example.com" },
     { name: "inner hyphens", hostname: "a-b--c.example.com" },
+    { name: "a last label ending in a digit", hostname: "api.example.a1" },
+    { name: "a last label starting with a digit", hostname: "api.example.1a" },
   ])("accepts $name", ({ hostname }) => {
     expect(describeInvalidHostname(hostname)).toBeUndefined();
   });
@@ -34,6 +36,14 @@ describe("describeInvalidHostname", () => {
       want: `has the label "${label(70, "_")}": labels are 1 to 63 letters, digits and inner hyphens`,
     },
     { name: "an IP address", hostname: "10.0.0.1", want: "is an IP address; hostname associations take hostnames" },
+    {
+      name: "an IP address whose last part has two digits",
+      hostname: "10.0.0.45",
+      want: "is an IP address; hostname associations take hostnames",
+    },
+    { name: "the empty string", hostname: "", want: "is empty" },
+    { name: "two dots in a row", hostname: "api..example.com", want: "has an empty label (two dots in a row, or a leading dot)" },
+    { name: "a leading dot", hostname: ".example.com", want: "has an empty label (two dots in a row, or a leading dot)" },
   ])("refuses $name", ({ hostname, want }) => {
     expect(describeInvalidHostname(hostname)).toBe(want);
   });
