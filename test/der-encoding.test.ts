@@ -14,6 +14,8 @@ describe("derEncodingProblem", () => {
     { name: "a context-specific constructed [0] around an INTEGER", der: "30 05 a0 03 02 01 05" },
     { name: "a high tag number, whose number continues in a byte with bit 8 set", der: "30 04 1f 81 01 00" },
     { name: "the long form for 128 bytes", der: `30 81 80 04 7e ${"00".repeat(126)}` },
+    { name: "a high tag number on the outer element", der: "1f 81 01 01 aa" },
+    { name: "a high tag number with content, inside", der: "30 05 1f 81 01 01 aa" },
   ])("finds none in $name", ({ der }) => {
     expect(derEncodingProblem(hex(der))).toBeUndefined();
   });
@@ -23,6 +25,8 @@ describe("derEncodingProblem", () => {
     { name: "the long form for a length under 128", der: "30 81 03 02 01 05" },
     { name: "a length padded with a zero byte", der: "30 82 00 03 02 01 05" },
     { name: "a length field of five bytes", der: "30 85 00 00 00 00 03 02 01 05" },
+    { name: "a length field of five bytes without a leading zero", der: "30 85 01 00 00 00 00" },
+    { name: "a length of 128 padded with a zero byte", der: `30 82 00 80 04 7e ${"00".repeat(126)}` },
     { name: "the long form for a length under 128, inside", der: "30 04 02 81 01 05" },
     { name: "an indefinite length, inside", der: "30 06 30 80 02 01 05 00" },
   ])("calls $name not DER", ({ der }) => {
