@@ -260,7 +260,7 @@ export class HttpTransport {
       return { kind: "final", error: new CloudflareApiError(message, { status }) };
     }
 
-    const errors = envelope.errors ?? [];
+    const errors = envelope.errors;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(outcome.headers, Date.now());
       return {

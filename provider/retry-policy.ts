@@ -79,10 +79,12 @@ export function parseRetryAfter(headers: Record<string, string | string[] | unde
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
+  // An absent header reads as NaN, which is not finite.
   const milliseconds = Number(first("retry-after-ms"));
-  if (first("retry-after-ms") !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  // A blank value fails both the seconds pattern and Date.parse.
   const retryAfter = first("retry-after")?.trim();
-  if (retryAfter === undefined || retryAfter === "") return undefined;
+  if (retryAfter === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;
   const date = Date.parse(retryAfter);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);

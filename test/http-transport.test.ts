@@ -166,6 +166,19 @@ describe("answers that are not Cloudflare envelopes", () => {
     });
   });
 
+  test("a POST answered 429 by a body that is not an envelope is retried: a refused request was not processed", async () => {
+    let answered = 0;
+    const handler = (_request: IncomingMessage, response: ServerResponse): void => {
+      if (answered++ === 0) return always(429, "<html>429 Too Many Requests</html>", "text/html")(_request, response);
+      always(200, successEnvelope({ id: "issued" }))(_request, response);
+    };
+    await withRawServer(handler, async (server) => {
+      const { result } = await transport(server.baseUrl).send({ ...get("unsent-only"), method: "POST", body: { csr: "x" } });
+      expect(result).toEqual({ id: "issued" });
+      expect(server.requests).toHaveLength(2);
+    });
+  });
+
   test.each([300, 404])("a GET answered by HTML under HTTP %i fails at once", async (status) => {
     await withRawServer(always(status, "<html>nope</html>", "text/html"), async (server) => {
       const error = await rejection(transport(server.baseUrl).send(get()));
@@ -324,6 +337,13 @@ describe("waiting at a closed rate-limit gate", () => {
     expect((error as RateLimitedError).status).toBe(429);
     expect((error as RateLimitedError).retryAfterSeconds).toBe(5);
     expect(sleeps).toEqual([]);
+  });
+
+  test("each call gets a budget of its own, unless the transport shares one", () => {
+    const own = transport(baseUrl);
+    expect(own.budgetForCall()).not.toBe(own.budgetForCall());
+    const shared = transport(baseUrl, { shared: true });
+    expect(shared.budgetForCall()).toBe(shared.budgetForCall());
   });
 
   test("the next request of the same operation does not wait for the same block again", async () => {

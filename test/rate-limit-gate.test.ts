@@ -74,4 +74,6 @@ test("one gate per endpoint and credentials, whatever the header order; the key 
   const keyAndEmail = gateKey("u", { "x-auth-key": "k", "x-auth-email": "e" });
   expect(gateKey("u", { "x-auth-email": "e", "x-auth-key": "k" })).toBe(keyAndEmail);
   expect(gateKey("u", { "x-auth-key": "e", "x-auth-email": "k" })).not.toBe(keyAndEmail);
+  // Header lines cannot hold a line break, so joining them with one keeps two header sets apart.
+  expect(gateKey("u", { a: "1b:2" })).not.toBe(gateKey("u", { a: "1", b: "2" }));
 });

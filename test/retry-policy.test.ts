@@ -52,6 +52,20 @@ describe("decideRetry", () => {
     });
   });
 
+  test("a wait that exactly fills the budget is allowed", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, maxTotalWaitMs: 10_000 };
+    expect(decideRetry({ retryIndex: 0, waitedMs: 4_000, retryAfterMs: 6_000, policy })).toEqual({ retry: true, delayMs: 6_000 });
+    expect(decideRetry({ retryIndex: 0, waitedMs: 4_001, retryAfterMs: 6_000, policy })).toMatchObject({ retry: false });
+  });
+
+  test("a backoff past the budget is named as the next backoff", () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 8_000, maxDelayMs: 8_000, maxTotalWaitMs: 10_000 };
+    expect(decideRetry({ retryIndex: 0, waitedMs: 6_000, retryAfterMs: undefined, policy, random: () => 1 })).toEqual({
+      retry: false,
+      reason: "the next backoff would exceed the retry budget of 10 s (already waited 6 s)",
+    });
+  });
+
   test("stops after the configured number of retries", () => {
     expect(decideRetry({ retryIndex: 4, waitedMs: 0, retryAfterMs: undefined, policy: DEFAULT_RETRY_POLICY })).toEqual({
       retry: false,
@@ -80,6 +94,8 @@ describe("parseRetryAfter: which header wins and which values are read", () => {
     ["retry-after-ms of zero", { "retry-after-ms": "0" }, 0],
     ["a negative retry-after-ms falls back to retry-after", { "retry-after-ms": "-5", "retry-after": "2" }, 2000],
     ["an unreadable retry-after-ms falls back to retry-after", { "retry-after-ms": "soon", "retry-after": "2" }, 2000],
+    ["an infinite retry-after-ms falls back to retry-after", { "retry-after-ms": "Infinity", "retry-after": "2" }, 2000],
+    ["seconds with white space around them", { "retry-after": " 3 " }, 3000],
     ["the first of repeated headers", { "retry-after": ["3", "7"] }, 3000],
     ["seconds with a fraction", { "retry-after": "1.5" }, 1500],
     ["blank", { "retry-after": "  " }, undefined],
