@@ -3,9 +3,10 @@
 // uncovered mutant. Scores as Stryker counts them: detected = killed + timeout; the total score
 // divides by detected + survived + no coverage; "covered" leaves out the uncovered; mutants that do
 // not compile or error at run time are not counted, and ignored ones (static mutants under
-// --ignoreStatic) are shown apart.
+// --ignoreStatic) are shown apart. A file in several reports is taken from the newest report (by
+// modification time), so `reports/mutation-batches/*/mutation.json` gives the latest score per file.
 // Usage: node scripts/mutation/score-table.mjs [--survivors] [report.json ...]
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 const args = process.argv.slice(2);
 const listSurvivors = args.includes("--survivors");
@@ -13,7 +14,8 @@ const reports = args.filter((arg) => arg !== "--survivors");
 if (reports.length === 0) reports.push("reports/mutation/mutation.json");
 
 const files = {};
-for (const report of reports) Object.assign(files, JSON.parse(readFileSync(report, "utf8")).files);
+const oldestFirst = [...reports].sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+for (const report of oldestFirst) Object.assign(files, JSON.parse(readFileSync(report, "utf8")).files);
 
 const columns = ["Killed", "Timeout", "Survived", "NoCoverage", "CompileError", "RuntimeError", "Ignored"];
 const percent = (part, whole) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(2)} %`);
