@@ -101,6 +101,9 @@ test("credentials passed in code that are empty are named in the error", () => {
   expect(() => validateCredentials({ apiKey: "key", email: "" }, CODE_CREDENTIAL_NAMES)).toThrow(
     /^connection.credentials.email is empty; /,
   );
+  expect(() => validateCredentials({ apiKey: "", email: "a@b.c" }, CODE_CREDENTIAL_NAMES)).toThrow(
+    /^connection.credentials.apiKey is empty; /,
+  );
 });
 
 describe("credentials that cannot travel in a header", () => {
@@ -116,6 +119,16 @@ describe("credentials that cannot travel in a header", () => {
       "cloudflare:apiKey",
       fromConfig({ "cloudflare:apiKey": "k\u0000y", "cloudflare:email": "a@b.c" }),
       /^cloudflare:apiKey contains a control character at position 2;/,
+    ],
+    [
+      "CLOUDFLARE_API_KEY",
+      fromEnv({ CLOUDFLARE_API_KEY: "k y", CLOUDFLARE_EMAIL: "a@b.c" }),
+      /^CLOUDFLARE_API_KEY contains white space at position 2;/,
+    ],
+    [
+      "cloudflare:email",
+      fromConfig({ "cloudflare:apiKey": "key", "cloudflare:email": "a@b\n.c" }),
+      /^cloudflare:email contains a line break at position 4;/,
     ],
     [
       "CLOUDFLARE_API_TOKEN (DEL)",

@@ -10,6 +10,10 @@ const crlf = pem.replace(/\n/g, "\r\n");
 const escaped = pem.trim().replace(/\n/g, "\\n");
 const rewrapped = `-----BEGIN CERTIFICATE REQUEST-----\n${pem.split("\n").slice(1, -2).join("")}\n-----END CERTIFICATE REQUEST-----`;
 
+const howToMakeOne =
+  "create one with `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -subj /CN=client` " +
+  "or declare a CertificateRequest resource";
+
 describe("sameCsr", () => {
   const cases: Array<{ name: string; a: string; b: string; want: boolean }> = [
     { name: "identical text", a: pem, b: pem, want: true },
@@ -157,7 +161,13 @@ describe("inspectCsr", () => {
 
   test("rejects DER that is not a PKCS#10 request", async () => {
     const garbage = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from("definitely not asn.1 data").toString("base64")}\n-----END CERTIFICATE REQUEST-----`;
-    await expect(inspectCsr(garbage)).rejects.toThrow(/does not decode as a PKCS#10 certificate signing request/);
+    await expect(inspectCsr(garbage)).rejects.toThrow(`does not decode as a PKCS#10 certificate signing request; ${howToMakeOne}`);
+  });
+
+  test("text without a PEM block is refused with how to make a request", () => {
+    expect(() => csrDer("hello")).toThrow(
+      `is not a PEM certificate signing request: expected a "-----BEGIN CERTIFICATE REQUEST-----" block; ${howToMakeOne}`,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { describeInvalidHostname, describeInvalidMtlsCertificateId, sameHostnames } from "../provider/hostnames";
+import { describeInvalidHostname, describeInvalidMtlsCertificateId, isMtlsCertificateId, sameHostnames } from "../provider/hostnames";
 
 const label = (length: number, character = "a") => character.repeat(length);
 
@@ -61,5 +61,32 @@ describe("sameHostnames", () => {
     expect(sameHostnames(["a.example.com", "b.example.com"], ["a.example.com", "c.example.com"])).toBe(false);
     expect(sameHostnames(["b.example.com", "a.example.com"], ["A.example.com.", "b.example.com", "b.example.com"])).toBe(true);
     expect(sameHostnames(["a.example.com"], ["a.example.com", "b.example.com"])).toBe(false);
+  });
+});
+
+describe("isMtlsCertificateId", () => {
+  const hex32 = "0123456789abcdef0123456789abcdef";
+  const uuid = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+  const groups = uuid.split("-");
+  /** The UUID with group `index` changed by `change`. */
+  const withGroup = (index: number, change: (group: string) => string) =>
+    groups.map((group, at) => (at === index ? change(group) : group)).join("-");
+
+  test.each([hex32, uuid])("accepts %s", (id) => {
+    expect(isMtlsCertificateId(id)).toBe(true);
+  });
+
+  test.each([
+    ["31 hex characters", hex32.slice(1)],
+    ["33 hex characters", `${hex32}0`],
+    ["a character before the 32", `x${hex32}`],
+    ["a character after the 32", `${hex32}x`],
+    ["32 characters that are not hex", "g".repeat(32)],
+    ["a character before the UUID", `x${uuid}`],
+    ["a character after the UUID", `${uuid}x`],
+    ...groups.map((_, index) => [`a UUID whose group ${index + 1} is one shorter`, withGroup(index, (group) => group.slice(1))]),
+    ...groups.map((_, index) => [`a UUID whose group ${index + 1} is not hex`, withGroup(index, (group) => group.replace(/./g, "g"))]),
+  ])("refuses %s", (_name, id) => {
+    expect(isMtlsCertificateId(id)).toBe(false);
   });
 });

@@ -176,6 +176,12 @@ describe("CertificateListing", () => {
     );
   });
 
+  test("a null field holds no text: the page is taken", () => {
+    const listing = new CertificateListing(50, "listing");
+    const withNull = { ...apiCertificate(1), certificate_authority: null } as unknown as ApiClientCertificate;
+    expect(listing.add(1, [withNull], undefined)).toBe("done");
+  });
+
   test("counts the strings inside nested objects (the CA's name) toward MAX_LISTED_CHARS", () => {
     const longest = "x".repeat(MAX_PEM_FIELD_CHARS);
     const page = (number: number): ApiClientCertificate[] =>

@@ -116,6 +116,19 @@ describe("request errors", () => {
   test.each(["ECONNRESET", "ETIMEDOUT", "EPIPE", "", undefined])("%p may have reached the server", (code) => {
     expect(failedBeforeSending(code)).toBe(false);
   });
+  test.each([
+    "ETIMEDOUT",
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ENOTFOUND",
+    "ENETUNREACH",
+    "EAI_AGAIN",
+    "ECONNABORTED",
+    "UND_ERR_SOCKET",
+  ])("%s is transient: an idempotent request is retried", (code) => {
+    expect(isRetryableErrorCode(code)).toBe(true);
+  });
   test("an unknown or missing code is not retried", () => {
     expect(isRetryableErrorCode(undefined)).toBe(false);
     expect(isRetryableErrorCode("EWHATEVER")).toBe(false);
