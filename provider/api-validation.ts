@@ -29,7 +29,8 @@ function fail(where: string, field: string, expected: string, got: unknown): nev
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
   try {
-    return JSON.stringify(value)?.slice(0, 40) ?? String(value);
+    // What reaches here came from JSON.parse, so it has a JSON text.
+    return JSON.stringify(value).slice(0, 40);
   } catch {
     // JSON.stringify recurses: an array or object nested a million deep (JSON.parse reads it) overflows the stack.
     return `${Array.isArray(value) ? "an array" : "an object"} nested too deeply to show`;
@@ -84,7 +85,8 @@ function parseField(where: string, name: string, field: Pick<CertificateField, "
       return value;
     case "authority": {
       const authority = value as Record<string, unknown>;
-      if (typeof authority !== "object" || typeof authority["id"] !== "string" || typeof authority["name"] !== "string") {
+      // null never gets here (an optional field that is null is left out); any other non-object has no string id.
+      if (typeof authority["id"] !== "string" || typeof authority["name"] !== "string") {
         fail(where, name, "an object with id and name", authority);
       }
       checkLength(where, `${name}.id`, authority["id"], MAX_SHORT_FIELD_CHARS);

@@ -182,7 +182,7 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch {
-    text = undefined;
+    // A value that refers to itself: text stays undefined, and the value is shown by its type.
   }
   if (text === undefined) return typeof value;
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;

@@ -312,6 +312,15 @@ describe("describeValue", () => {
     { name: "41 characters of JSON cut to 40 and an ellipsis", value: "s".repeat(39), want: `"${"s".repeat(39)}…` },
     { name: "NaN as itself", value: Number.NaN, want: "NaN" },
     { name: "a BigInt with its type", value: 5n, want: "the BigInt 5n (use a plain number)" },
+    {
+      name: "an object that refers to itself by its type",
+      value: (() => {
+        const loop: Record<string, unknown> = {};
+        loop["self"] = loop;
+        return loop;
+      })(),
+      want: "object",
+    },
   ])("shows $name", ({ value, want }) => {
     expect(describeValue(value)).toBe(want);
   });
