@@ -9,6 +9,7 @@ import { ConfigurationError, IssuedWithErrorsError } from "../provider/errors";
 import { type ClientCertificateInputs } from "../provider/client-certificate-inputs";
 import { type ClientCertificateOutputs } from "../provider/client-certificate-outputs";
 import { csrFixture } from "./fixtures/csr-fixtures";
+import { stackConfig, withEnvironment } from "./helpers/environment";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("ecdsa-p256");
@@ -96,31 +97,19 @@ describe("ClientCertificateProvider.create", () => {
   });
 
   test("asks for credentials before any request when none are configured", async () => {
-    const saved = { token: process.env["CLOUDFLARE_API_TOKEN"], key: process.env["CLOUDFLARE_API_KEY"] };
-    delete process.env["CLOUDFLARE_API_TOKEN"];
-    delete process.env["CLOUDFLARE_API_KEY"];
-    try {
+    await withEnvironment({ CLOUDFLARE_API_TOKEN: undefined, CLOUDFLARE_API_KEY: undefined }, async () => {
       await expect(new ClientCertificateProvider().create(inputs)).rejects.toThrow(ConfigurationError);
       expect(emulator.requests()).toEqual([]);
-    } finally {
-      if (saved.token !== undefined) process.env["CLOUDFLARE_API_TOKEN"] = saved.token;
-      if (saved.key !== undefined) process.env["CLOUDFLARE_API_KEY"] = saved.key;
-    }
+    });
   });
 
   test("uses cloudflare:apiToken and cloudflare:baseUrl from stack config over the environment", async () => {
-    const config: Record<string, string> = { "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl };
-    const saved = process.env["CLOUDFLARE_API_TOKEN"];
-    process.env["CLOUDFLARE_API_TOKEN"] = "env-token-that-would-be-rejected";
-    try {
+    await withEnvironment({ CLOUDFLARE_API_TOKEN: "env-token-that-would-be-rejected" }, async () => {
       const configured = new ClientCertificateProvider();
-      await configured.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } });
+      await configured.configure(stackConfig({ "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl }));
       await configured.create(inputs);
       expect(emulator.requests()[0]?.credential).toBe("token");
-    } finally {
-      if (saved === undefined) delete process.env["CLOUDFLARE_API_TOKEN"];
-      else process.env["CLOUDFLARE_API_TOKEN"] = saved;
-    }
+    });
   });
 });
 

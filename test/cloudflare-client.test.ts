@@ -7,6 +7,7 @@ import { AuthenticationError, CloudflareApiError, NotFoundError, RateLimitedErro
 import { CloudflareClient } from "../provider/cloudflare-client";
 import { listClientCertificates } from "../provider/list-client-certificates";
 import { csrFixture } from "./fixtures/csr-fixtures";
+import { withEnvironment } from "./helpers/environment";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const csr = csrFixture("ecdsa-p256");
@@ -214,24 +215,13 @@ describe("listClientCertificates", () => {
     const revoked = await api.createClientCertificate(zoneId, { csr, validityDays: 30 });
     await api.revokeClientCertificate(zoneId, revoked.id);
     emulator.clearRequests();
-    const saved = { token: process.env["CLOUDFLARE_API_TOKEN"], url: process.env["CLOUDFLARE_BASE_URL"] };
-    process.env["CLOUDFLARE_API_TOKEN"] = emulator.token;
-    process.env["CLOUDFLARE_BASE_URL"] = emulator.baseUrl;
-    try {
+    await withEnvironment({ CLOUDFLARE_API_TOKEN: emulator.token, CLOUDFLARE_BASE_URL: emulator.baseUrl }, async () => {
       const active = await listClientCertificates({ zoneId, status: "active" });
       expect(active.map((certificate) => [certificate.id, certificate.status, certificate.zoneId, certificate.commonName])).toEqual([
         [kept.id, "active", zoneId, "p256.example.com"],
       ]);
       expect(calls()).toEqual([`GET /client/v4/zones/${zoneId}/client_certificates?status=active&page=1&per_page=50 200`]);
-    } finally {
-      for (const [name, value] of [
-        ["CLOUDFLARE_API_TOKEN", saved.token],
-        ["CLOUDFLARE_BASE_URL", saved.url],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    });
   });
 
   test("refuses a malformed zone id before any request", async () => {

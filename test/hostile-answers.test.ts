@@ -10,6 +10,7 @@ import { startEmulator } from "../emulator";
 import { csrFixture } from "./fixtures/csr-fixtures";
 import { afterEmptyZoneListing, preCheckLine, sendEnvelope, withScriptedApi, type ScriptedApi } from "./helpers/scripted-api";
 import { rejection } from "./helpers/rejection";
+import { stackConfig, withEnvironment } from "./helpers/environment";
 
 // Each test replays real certificates (issued by the emulator for `csr`) from a raw server that
 // misbehaves in one way, and asserts the exact requests sent and what the provider records.
@@ -451,19 +452,14 @@ describe("credentials the HTTP layer cannot send (regression: 'may have been iss
     await withScriptedApi(
       afterEmptyZoneListing((_request, response) => sendEnvelope(response, 200, {})),
       async (api) => {
-        const saved = { ...process.env };
-        process.env["CLOUDFLARE_API_TOKEN"] = token;
-        process.env["CLOUDFLARE_BASE_URL"] = api.baseUrl;
-        try {
+        await withEnvironment({ CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_BASE_URL: api.baseUrl }, async () => {
           const error = await rejection(new ClientCertificateProvider().create(inputs));
           expect(error).toBeInstanceOf(ConfigurationError);
           expect(error.message).toMatch(/^CLOUDFLARE_API_TOKEN contains .* at position 4; .*nothing was sent to Cloudflare$/);
           expect(error.message).not.toMatch(/may have been issued/);
           expect(error.message).not.toContain(token);
           expect(api.requests).toEqual([]);
-        } finally {
-          process.env = saved;
-        }
+        });
       },
     );
   });
@@ -517,12 +513,9 @@ describe("the retry budget covers a whole operation (regression: a 3-page list c
 describe("the provider holds stack-config credentials out of sight (regression: util.inspect printed the token)", () => {
   test("inspect and JSON.stringify of a configured provider show no credential", async () => {
     const provider = new ClientCertificateProvider();
-    const config: Record<string, string> = {
-      "cloudflare:apiToken": "tok-SECRET-123",
-      "cloudflare:apiKey": "key-SECRET-456",
-      "cloudflare:email": "e@x.io",
-    };
-    await provider.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } } as never);
+    await provider.configure(
+      stackConfig({ "cloudflare:apiToken": "tok-SECRET-123", "cloudflare:apiKey": "key-SECRET-456", "cloudflare:email": "e@x.io" }),
+    );
     for (const shown of [inspect(provider, { depth: 10 }), JSON.stringify(provider), inspect({ ...provider }, { depth: 10 })]) {
       expect(shown).not.toContain("SECRET");
     }

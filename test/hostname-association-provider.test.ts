@@ -2,6 +2,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type Emulator } from "../emulator";
 import { HostnameAssociationProvider } from "../provider/hostname-association-provider";
 import { type HostnameAssociationInputs, type HostnameAssociationOutputs } from "../provider/hostname-association-inputs";
+import { stackConfig, withEnvironment } from "./helpers/environment";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const byoCa = "7a1b6c7d-1b2c-4d5e-8f90-a1b2c3d4e5f6";
@@ -300,19 +301,13 @@ describe("HostnameAssociationProvider against the emulator", () => {
   });
 
   test("configure: cloudflare:apiToken and cloudflare:baseUrl from stack config win over the environment", async () => {
-    const config: Record<string, string> = { "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl };
-    const saved = process.env["CLOUDFLARE_API_TOKEN"];
-    process.env["CLOUDFLARE_API_TOKEN"] = "env-token-that-would-be-rejected";
-    try {
+    await withEnvironment({ CLOUDFLARE_API_TOKEN: "env-token-that-would-be-rejected" }, async () => {
       const configured = new HostnameAssociationProvider({ sync: { sleep: async () => undefined } });
-      await configured.configure({ config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" } });
+      await configured.configure(stackConfig({ "cloudflare:apiToken": emulator.token, "cloudflare:baseUrl": emulator.baseUrl }));
       await configured.create(inputs(["a.example.com"]));
       expect(emulator.requests().map((request) => request.credential)).toEqual(["token", "token", "token"]);
       expect(emulator.hostnameAssociations(zoneId)).toEqual(["a.example.com"]);
-    } finally {
-      if (saved === undefined) delete process.env["CLOUDFLARE_API_TOKEN"];
-      else process.env["CLOUDFLARE_API_TOKEN"] = saved;
-    }
+    });
   });
 
   test("create sends no write when the hostnames are already associated", async () => {
