@@ -86,11 +86,12 @@ function fieldProblem(key: SubjectField, value: unknown, maxLength: number): str
   if (isUnknown(value)) {
     return undefined;
   }
-  if (value === undefined || value === null) {
+  if (value === undefined) {
     return key === "commonName" ? 'is required: set it to a name that identifies this client, such as "api-client.example.com"' : undefined;
   }
+  // null is refused, not read as "left out": it would reach the CSR as an empty attribute (`O=`).
   if (typeof value !== "string") {
-    return `must be a string, not ${typeof value}`;
+    return `must be a string, not ${value === null ? "null" : typeof value}`;
   }
   if (value.trim() === "") {
     return key === "commonName"

@@ -7,6 +7,7 @@ import {
   type CertificateRequestInputs,
   type CertificateRequestOutputs,
 } from "../provider/certificate-request-provider";
+import { sameSubject, type CertificateSubject } from "../provider/certificate-subject";
 import { inspectCsr } from "../provider/csr";
 import { UNKNOWN } from "../provider/unknown";
 
@@ -80,6 +81,12 @@ describe("CertificateRequestProvider.check", () => {
       wantKeyAlgorithm: "RSA_2048",
     },
   ];
+
+  // The engine's olds of a resource being created; a hostile or older engine may send none at all.
+  test.each([undefined, null, "state"])("applies the default when the old inputs are %p", async (olds) => {
+    const result = await provider.check(olds, { subject: { commonName: "c" } });
+    expect(result).toEqual({ inputs: { subject: { commonName: "c" }, keyAlgorithm: "RSA_2048" }, failures: [] });
+  });
 
   test.each(kept)("$name", async ({ olds, news, wantKeyAlgorithm }) => {
     const result = await provider.check(olds, news);
@@ -167,6 +174,16 @@ describe("CertificateRequestProvider.check", () => {
       name: "rejects a field that is not a string",
       news: { subject: { commonName: "c", organization: 5 } },
       want: [{ property: "subject.organization", reason: /must be a string, not number/ }],
+    },
+    {
+      name: "rejects a null optional field, which would reach the CSR as an empty attribute",
+      news: { subject: { commonName: "c", organization: null } },
+      want: [{ property: "subject.organization", reason: /^subject.organization must be a string, not null$/ }],
+    },
+    {
+      name: "rejects a null common name",
+      news: { subject: { commonName: null } },
+      want: [{ property: "subject.commonName", reason: /^subject.commonName must be a string, not null$/ }],
     },
     {
       name: "rejects a subject field Cloudflare does not read and lists the supported ones",
@@ -261,6 +278,26 @@ describe("CertificateRequestProvider.diff", () => {
   });
 });
 
+describe("sameSubject", () => {
+  const subject = { commonName: "api-client" };
+
+  test("compares every field, whatever the order", () => {
+    expect(sameSubject({ ...subject, organization: "Example" }, { organization: "Example", ...subject })).toBe(true);
+    expect(sameSubject(subject, { ...subject, locality: "Berlin" })).toBe(false);
+  });
+
+  // Field by field, an unknown value (a string) has no fields: only the guard keeps it from equalling
+  // a subject without fields, or another unknown value.
+  test.each([
+    { name: "two unknown subjects", a: UNKNOWN, b: UNKNOWN },
+    { name: "a subject and an unknown one", a: subject, b: UNKNOWN },
+    { name: "an unknown subject and one without fields", a: UNKNOWN, b: {} },
+    { name: "a subject without fields and an unknown one", a: {}, b: UNKNOWN },
+  ])("an unknown subject equals none: $name differ", ({ a, b }) => {
+    expect(sameSubject(a as CertificateSubject, b as CertificateSubject)).toBe(false);
+  });
+});
+
 describe("CertificateRequestProvider lifecycle", () => {
   const news = { subject: { commonName: "api-client.example.com", organization: "Example", country: "US" } };
   let inputs: CertificateRequestInputs;
@@ -312,6 +349,10 @@ describe("CertificateRequestProvider lifecycle", () => {
 
   test("read without stored state reports the resource as gone, since a key cannot be read back", async () => {
     expect(await provider.read(created.id)).toEqual({});
+  });
+
+  test("read of a state that holds no key (only the serialized provider) reports the resource as gone", async () => {
+    expect(await provider.read(created.id, { __provider: "serialized" } as unknown as CertificateRequestOutputs)).toEqual({});
   });
 
   test("update keeps the stored key and CSR", async () => {
