@@ -21,15 +21,21 @@ export interface ClientBundleParts {
  * Checks that the certificate parses and, with a CA, that the CA issued it.
  */
 export function certificateChainPem(certificate: string, caCertificatePem?: string): string {
+  return verifiedChain(certificate, caCertificatePem).pem;
+}
+
+/** The chain's PEM, and its parsed first certificate for the key check of {@link clientBundlePem}. */
+function verifiedChain(certificate: string, caCertificatePem: string | undefined): { leaf: X509Certificate; pem: string } {
   const leaf = parseCertificate(certificate, "certificate");
-  if (caCertificatePem === undefined) return leaf.toString();
+  if (caCertificatePem === undefined) return { leaf, pem: leaf.toString() };
   const ca = parseCertificate(caCertificatePem, "caCertificatePem");
+  // The name alone is not enough: another CA can have the same name (a test CA, a rotated key).
   if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) {
     throw new Error(
       `the certificate (issuer "${oneLine(leaf.issuer)}") was not signed by the CA certificate given ("${oneLine(ca.subject)}"): pass the CA named in the certificate's certificateAuthority output`,
     );
   }
-  return `${leaf.toString()}${ca.toString()}`;
+  return { leaf, pem: `${leaf.toString()}${ca.toString()}` };
 }
 
 /**
@@ -49,8 +55,7 @@ export function certificateChainPem(certificate: string, caCertificatePem?: stri
  * ```
  */
 export function clientBundlePem(parts: ClientBundleParts): string {
-  const chain = certificateChainPem(parts.certificate, parts.caCertificatePem);
-  const leaf = parseCertificate(parts.certificate, "certificate");
+  const { leaf, pem: chain } = verifiedChain(parts.certificate, parts.caCertificatePem);
   let key: ReturnType<typeof createPrivateKey>;
   try {
     key = createPrivateKey(normalize(parts.privateKeyPem));

@@ -75,8 +75,8 @@ export interface ClientCertificate extends DeclaredOutputs<ClientCertificateOutp
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class ClientCertificate extends pulumi.dynamic.Resource {
   constructor(name: string, args: ClientCertificateArgs, opts?: pulumi.CustomResourceOptions) {
-    // A resource read with ClientCertificate.get has no args to check.
-    if (opts?.id === undefined) registerAdoption(name, args.adoptCertificateId);
+    // ClientCertificate.get passes no adoptCertificateId, so a read registers nothing.
+    registerAdoption(name, args.adoptCertificateId);
     // Every field output starts unknown; those that are also inputs (csr, validityDays) are overwritten below.
     const outputs = Object.fromEntries(Object.keys(clientCertificateFields).map((output) => [output, undefined]));
     const stackTraceLimit = Error.stackTraceLimit;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { certificateChainPem, clientBundle, clientBundlePem } from "../provider/client-bundle";
 import { CloudflareClient } from "../provider/cloudflare-client";
-import { startEmulator, type Emulator } from "../emulator";
+import { CA_NAME, startEmulator, type Emulator } from "../emulator";
 import { generateCsr } from "./helpers/csr";
 import { OPENSSL } from "./helpers/openssl";
 
@@ -15,6 +15,33 @@ let emulator: Emulator;
 let certificate: string;
 let privateKeyPem: string;
 let otherKeyPem: string;
+// Another CA with the emulator CA's name and a key of its own.
+let namesakeCaPem: string;
+
+/**
+ * A self-signed certificate with the emulator CA's name, another key and no subject key identifier, so
+ * openssl's issuer check (names, key identifiers, algorithms) passes it: only the signature tells.
+ */
+async function namesakeCaWithoutKeyIdentifier(): Promise<string> {
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  // RSA like the emulator's CA: openssl's issuer check also compares the signature algorithm with the key type.
+  const keys = await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+  const now = Date.now();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: [{ O: ["Cloudflare API emulator"] }, { CN: [CA_NAME] }],
+    notBefore: new Date(now - 86_400_000),
+    notAfter: new Date(now + 86_400_000),
+    keys,
+    signingAlgorithm: { name: "RSASSA-PKCS1-v1_5" },
+  });
+  return certificate.toString("pem");
+}
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -24,6 +51,7 @@ beforeAll(async () => {
   certificate = issued.certificate;
   privateKeyPem = csr.privateKeyPem;
   otherKeyPem = (await generateCsr({ commonName: "other", algorithm: "ECDSA-P256", freshKey: true })).privateKeyPem;
+  namesakeCaPem = await namesakeCaWithoutKeyIdentifier();
 });
 afterAll(() => emulator?.close());
 
@@ -72,9 +100,19 @@ test.each([
     want: /^privateKeyPem is not the key of the certificate for "CN=api-client.example.com": pass the private key/,
   },
   {
-    name: "refuses a CA that did not sign the certificate",
+    name: "refuses a CA that did not sign the certificate, naming both on one line",
     parts: () => ({ certificate, privateKeyPem, caCertificatePem: certificate }),
-    want: /was not signed by the CA certificate given/,
+    want: /^the certificate \(issuer "O=Cloudflare API emulator, CN=Cloudflare Managed CA for account"\) was not signed by the CA certificate given \("CN=api-client.example.com"\): pass the CA named/,
+  },
+  {
+    name: "refuses a CA of the same name whose key did not sign the certificate",
+    parts: () => ({ certificate, privateKeyPem, caCertificatePem: namesakeCaPem }),
+    want: /^the certificate \(issuer "O=Cloudflare API emulator, CN=Cloudflare Managed CA for account"\) was not signed by the CA certificate given \("O=Cloudflare API emulator, CN=Cloudflare Managed CA for account"\)/,
+  },
+  {
+    name: "refuses a CA certificate that is not PEM",
+    parts: () => ({ certificate, privateKeyPem, caCertificatePem: "not a certificate" }),
+    want: /^caCertificatePem is not a PEM certificate/,
   },
   {
     name: "refuses a certificate that is not PEM",

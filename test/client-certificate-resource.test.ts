@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClientCertificate } from "../provider";
+import { AdoptionError, ClientCertificate } from "../provider";
+import { clientCertificateFields } from "../provider/client-certificate-fields";
 import { csrFixture } from "./fixtures/csr-fixtures";
 
 // The resource class as a program uses it, registered with the SDK's mock engine. Transformations
@@ -7,13 +8,18 @@ import { csrFixture } from "./fixtures/csr-fixtures";
 
 const zoneId = "023e105f4ecef8ad9ca31a8372d0c353";
 const registered: { type: string; name: string; secretOutputs: string[] | undefined; id: pulumi.Input<string> | undefined }[] = [];
+/** The inputs the engine received, by resource name. */
+const engineInputs = new Map<string, Record<string, unknown>>();
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks({
-    newResource: ({ inputs, name }) => ({
-      id: `${name}-id`,
-      state: { ...inputs, certificate: "-----BEGIN CERTIFICATE-----…", status: "active" },
-    }),
+    newResource: ({ inputs, name }) => {
+      engineInputs.set(name, inputs);
+      return {
+        id: `${name}-id`,
+        state: { ...inputs, certificate: "-----BEGIN CERTIFICATE-----…", status: "active", serialNumber: "0a1b" },
+      };
+    },
     call: () => ({}),
   });
 });
@@ -91,6 +97,60 @@ describe("ClientCertificate", () => {
     );
     await settled(certificate.urn);
     expect(registered.find((entry) => entry.name === "caller-secrets")?.secretOutputs).toEqual(["serialNumber", "certificate"]);
+  });
+
+  test("sends every argument to the engine, and has an output for every field, assigned from the engine's state", async () => {
+    const certificate = new ClientCertificate("all-arguments", {
+      zoneId,
+      csr: csrFixture("ecdsa-p256"),
+      validityDays: 30,
+      renewBeforeDays: 7,
+      adoptCertificateId: "0123456789abcdef0123456789abcdef",
+      coexistingCertificateIds: ["fedcba9876543210fedcba9876543210"],
+    });
+    await settled(certificate.urn);
+    const { __provider, ...sent } = engineInputs.get("all-arguments") ?? {};
+    expect(typeof __provider).toBe("string");
+    expect(sent).toEqual({
+      zoneId,
+      csr: csrFixture("ecdsa-p256"),
+      validityDays: 30,
+      renewBeforeDays: 7,
+      adoptCertificateId: "0123456789abcdef0123456789abcdef",
+      coexistingCertificateIds: ["fedcba9876543210fedcba9876543210"],
+    });
+    const outputs = certificate as unknown as Record<string, unknown>;
+    for (const field of Object.keys(clientCertificateFields)) {
+      expect([field, pulumi.Output.isInstance(outputs[field])]).toEqual([field, true]);
+    }
+    expect(await settled(certificate.serialNumber)).toBe("0a1b");
+    expect(await settled(certificate.status)).toBe("active");
+  });
+
+  test("two certificates adopting the same id fail the program, naming both, before the second registers", async () => {
+    const adopted = "00112233445566778899aabbccddeeff";
+    const first = new ClientCertificate("first-adopter", {
+      zoneId,
+      csr: csrFixture("ecdsa-p256"),
+      validityDays: 30,
+      adoptCertificateId: adopted,
+    });
+    await settled(first.urn);
+    let error: unknown;
+    try {
+      new ClientCertificate(
+        "second-adopter",
+        { zoneId, csr: csrFixture("ecdsa-p256"), validityDays: 30, adoptCertificateId: adopted },
+        { transformations: [recordRegistration] },
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AdoptionError);
+    expect((error as Error).message).toMatch(
+      /^ClientCertificate "second-adopter" and "first-adopter" both adopt client certificate 00112233445566778899aabbccddeeff: /,
+    );
+    expect(registered.some((entry) => entry.name === "second-adopter")).toBe(false);
   });
 
   test("ClientCertificate.get reads by id and still marks the certificate secret", async () => {
