@@ -27,7 +27,8 @@ export function describeInvalidHostname(value: string): string | undefined {
       ? "has an empty label (two dots in a row, or a leading dot)"
       : `has the label ${JSON.stringify(bad.slice(0, 70))}: labels are 1 to 63 letters, digits and inner hyphens`;
   }
-  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? "")) return "is an IP address; hostname associations take hostnames";
+  // Every label is known to be well formed here, so this is "the last label is all digits".
+  if (/\.[0-9]+$/.test(value)) return "is an IP address; hostname associations take hostnames";
   return undefined;
 }
 
