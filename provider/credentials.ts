@@ -50,7 +50,7 @@ const HOW_TO_AUTHENTICATE =
 
 function present(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+  return trimmed === "" ? undefined : trimmed;
 }
 
 /** Where settings come from; names the variables or config keys in messages. */
