@@ -75,11 +75,12 @@ describe.each(keyAlgorithms)("generateKeyAndCsr with %s", (keyAlgorithm) => {
 
   // A key of its own, not the beforeAll one: code that runs only in a hook counts for no test in the
   // mutation run's per-test coverage, so a wrong key type would be tried against other files' tests only.
-  test("signs the CSR with SHA-256 and a key of the requested type and size", async () => {
+  test("signs the CSR with SHA-256 and a key of the requested type and size, whose public key it exports", async () => {
     const own = await generateKeyAndCsr({ subject, keyAlgorithm });
     const text = openssl(["req", "-noout", "-text"], own.csrPem).toString();
     expect(text).toContain(`Signature Algorithm: ${expectedKey[keyAlgorithm].signature}`);
     expect(text).toMatch(expectedKey[keyAlgorithm].key);
+    expect(own.publicKeyPem).toBe(openssl(["req", "-noout", "-pubkey"], own.csrPem).toString());
   }, 60_000);
 
   test("exports a PKCS#8 private key that openssl reads and that belongs to the CSR's public key", () => {
