@@ -100,25 +100,19 @@ describe("ClientCertificate", () => {
   });
 
   test("sends every argument to the engine, and has an output for every field, assigned from the engine's state", async () => {
-    const certificate = new ClientCertificate("all-arguments", {
+    const args = {
       zoneId,
       csr: csrFixture("ecdsa-p256"),
       validityDays: 30,
       renewBeforeDays: 7,
       adoptCertificateId: "0123456789abcdef0123456789abcdef",
       coexistingCertificateIds: ["fedcba9876543210fedcba9876543210"],
-    });
+    };
+    const certificate = new ClientCertificate("all-arguments", args);
     await settled(certificate.urn);
     const { __provider, ...sent } = engineInputs.get("all-arguments") ?? {};
     expect(typeof __provider).toBe("string");
-    expect(sent).toEqual({
-      zoneId,
-      csr: csrFixture("ecdsa-p256"),
-      validityDays: 30,
-      renewBeforeDays: 7,
-      adoptCertificateId: "0123456789abcdef0123456789abcdef",
-      coexistingCertificateIds: ["fedcba9876543210fedcba9876543210"],
-    });
+    expect(sent).toEqual(args);
     const outputs = certificate as unknown as Record<string, unknown>;
     for (const field of Object.keys(clientCertificateFields)) {
       expect([field, pulumi.Output.isInstance(outputs[field])]).toEqual([field, true]);

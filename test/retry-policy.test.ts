@@ -116,6 +116,8 @@ describe("request errors", () => {
   test.each(["ECONNRESET", "ETIMEDOUT", "EPIPE", "", undefined])("%p may have reached the server", (code) => {
     expect(failedBeforeSending(code)).toBe(false);
   });
+  // Listed again rather than imported from RETRYABLE_ERROR_CODES: a test reading the constant would
+  // pass with a misspelled entry.
   test.each([
     "ETIMEDOUT",
     "ECONNRESET",
